@@ -1,0 +1,184 @@
+// The one interface every backend implements. lib/ sees only this: numbers,
+// bytes and errno values, never a pointer and never Deno.build.os.
+//
+// Calls that the OS reports as failed return -1 (or null) and leave the error
+// code for `errno()`, which must be read before the next native call.
+
+import type { Layout } from "./layout.ts";
+
+/** One getaddrinfo result, decoded. */
+export interface AddrInfo {
+  family: number;
+  socktype: number;
+  protocol: number;
+  canonname: string;
+  /** The raw sockaddr bytes. */
+  addr: Uint8Array;
+}
+
+/** A decoded struct hostent. */
+export interface HostEnt {
+  name: string;
+  aliases: string[];
+  addrtype: number;
+  /** Raw addresses (4 or 16 bytes each). */
+  addrs: Uint8Array[];
+}
+
+/** One control message of recvmsg/sendmsg. */
+export type Cmsg = [level: number, type: number, data: Uint8Array];
+
+/** What recvmsg returns. */
+export interface MsgIn {
+  /** Bytes received, or -1 with errno set. */
+  n: number;
+  ancillary: Cmsg[];
+  flags: number;
+  /** The sender's sockaddr (empty when the socket gives none). */
+  addr: Uint8Array;
+}
+
+/** Values of the system's own headers that lib/ needs beyond Python's table. */
+export interface SysValues {
+  POLLIN: number;
+  POLLPRI: number;
+  POLLOUT: number;
+  POLLERR: number;
+  POLLHUP: number;
+  POLLNVAL: number;
+  /** socket() type flags that set non-blocking/close-on-exec atomically, or 0. */
+  SOCK_NONBLOCK: number;
+  SOCK_CLOEXEC: number;
+  /** Size of one cmsghdr header and the alignment of control data. */
+  cmsgHeader: number;
+  cmsgAlign: number;
+  /** Python's default listen() backlog bound. */
+  SOMAXCONN: number;
+}
+
+/** The native backend. */
+export interface Native {
+  readonly os: "linux" | "darwin" | "windows";
+  readonly layout: Layout;
+  /** Python's socket constants for this OS. */
+  readonly constants: Readonly<Record<string, number>>;
+  /** errno names to values for this OS. */
+  readonly errnos: Readonly<Record<string, number>>;
+  readonly sys: SysValues;
+
+  /** The error code of the last failed call. */
+  errno(): number;
+  /** The system's text for an errno value. */
+  strerror(code: number): string;
+  /** The resolver's text for an EAI_* value. */
+  gai_strerror(code: number): string;
+  /** The resolver's text for an h_errno value. */
+  hstrerror(code: number): string;
+
+  socket(family: number, type: number, proto: number): number;
+  socketpair(family: number, type: number, proto: number, fds: Int32Array): number;
+  close(fd: number): number;
+  bind(fd: number, addr: Uint8Array, len: number): number;
+  connect(fd: number, addr: Uint8Array, len: number): number;
+  listen(fd: number, backlog: number): number;
+  /** accept; the new descriptor is close-on-exec. `len[0]` is in/out. */
+  accept(fd: number, addr: Uint8Array, len: Uint32Array): number;
+  getsockname(fd: number, addr: Uint8Array, len: Uint32Array): number;
+  getpeername(fd: number, addr: Uint8Array, len: Uint32Array): number;
+  getsockopt(
+    fd: number,
+    level: number,
+    opt: number,
+    buf: Uint8Array,
+    len: Uint32Array,
+  ): number;
+  setsockopt(
+    fd: number,
+    level: number,
+    opt: number,
+    buf: Uint8Array | null,
+    len: number,
+  ): number;
+  recv(fd: number, buf: Uint8Array, flags: number): number;
+  send(fd: number, buf: Uint8Array, flags: number): number;
+  recvfrom(
+    fd: number,
+    buf: Uint8Array,
+    flags: number,
+    addr: Uint8Array,
+    len: Uint32Array,
+  ): number;
+  sendto(
+    fd: number,
+    buf: Uint8Array,
+    flags: number,
+    addr: Uint8Array,
+    addrlen: number,
+  ): number;
+  recvmsg(
+    fd: number,
+    bufs: Uint8Array[],
+    ancbufsize: number,
+    flags: number,
+    addrSize: number,
+  ): MsgIn;
+  sendmsg(
+    fd: number,
+    bufs: Uint8Array[],
+    ancillary: Cmsg[],
+    flags: number,
+    addr: Uint8Array | null,
+  ): number;
+  shutdown(fd: number, how: number): number;
+  /** Zero-copy file to socket; `offset[0]` advances. -1 with ENOSYS where absent. */
+  sendfile(out: number, inFd: number, offset: BigInt64Array, count: number): number;
+  /** Open a file read-only (for sendfile). */
+  openRead(path: string): number;
+  /** pread: read at an offset without moving the file position. */
+  pread(fd: number, buf: Uint8Array, offset: number): number;
+
+  /** Wait on one descriptor: -1 (errno), 0 (timed out) or the revents. */
+  poll1(fd: number, events: number, timeoutMs: number): number;
+  /** Wait on many: fills `revents`, returns the count ready or -1. */
+  poll(fds: number[], events: number[], revents: number[], timeoutMs: number): number;
+
+  /** 1 if non-blocking, 0 if not, -1 on error. */
+  getNonblocking(fd: number): number;
+  setNonblocking(fd: number, on: boolean): number;
+  /** 1 if inheritable (no close-on-exec), 0 if not, -1 on error. */
+  getInheritable(fd: number): number;
+  setInheritable(fd: number, on: boolean): number;
+  /** dup() with close-on-exec set. */
+  dup(fd: number): number;
+
+  inet_pton(family: number, text: string): Uint8Array | null;
+  inet_ntop(family: number, bytes: Uint8Array): string | null;
+  /** libc inet_aton: null when the text is not a valid address. */
+  inet_aton(text: string): Uint8Array | null;
+
+  /** getaddrinfo: [EAI code (0 on success), results]. */
+  getaddrinfo(
+    host: string | null,
+    port: string | null,
+    family: number,
+    type: number,
+    proto: number,
+    flags: number,
+  ): [number, AddrInfo[]];
+  /** getnameinfo: [EAI code, host, service]. */
+  getnameinfo(addr: Uint8Array, flags: number): [number, string, string];
+  /** gethostbyname_r: [h_errno (0 on success), entry]. */
+  gethostbyname(name: string): [number, HostEnt | null];
+  /** gethostbyaddr_r: [h_errno (0 on success), entry]. */
+  gethostbyaddr(addr: Uint8Array, family: number): [number, HostEnt | null];
+  gethostname(): string | null;
+  /** getservbyname: the port in host order, or -1. */
+  getservbyname(name: string, proto: string | null): number;
+  /** getservbyport (port in host order): the service name, or null. */
+  getservbyport(port: number, proto: string | null): string | null;
+  /** getprotobyname: the number, or -1. */
+  getprotobyname(name: string): number;
+  if_nameindex(): [number, string][] | null;
+  if_nametoindex(name: string): number;
+  if_indextoname(index: number): string | null;
+}

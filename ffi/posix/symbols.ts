@@ -1,0 +1,164 @@
+// The libc symbols pysocket binds, with their C signatures.
+//
+// Types: `buffer` is a pointer to memory that JS owns for the call (a typed
+// array), `pointer` one that C owns. size_t/ssize_t arguments are `usize` and
+// take a bigint, which keeps the call on V8's fast path.
+//
+// ssize_t results (recv, send, ...) are declared `i32`: both x86_64 and arm64
+// return them in one 64-bit register whose low half holds the value, and the
+// backend never asks for more than 0x7ffff000 bytes in one call (Linux's own
+// limit for a single read or write), so the low half is the whole answer and no
+// bigint is made per call.
+
+/** Symbols every POSIX libc has. */
+export const symbols = {
+  // --- sockets -------------------------------------------------------------
+  // int socket(int domain, int type, int protocol)
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  // int socketpair(int domain, int type, int protocol, int sv[2])
+  socketpair: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  // int close(int fd)
+  close: { parameters: ["i32"], result: "i32" },
+  // int bind(int fd, const struct sockaddr *addr, socklen_t len)
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  // int connect(int fd, const struct sockaddr *addr, socklen_t len)
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  // int listen(int fd, int backlog)
+  listen: { parameters: ["i32", "i32"], result: "i32" },
+  // int accept(int fd, struct sockaddr *addr, socklen_t *len)
+  accept: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
+  getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+  getsockopt: {
+    parameters: ["i32", "i32", "i32", "buffer", "buffer"],
+    result: "i32",
+  },
+  // int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+  setsockopt: {
+    parameters: ["i32", "i32", "i32", "buffer", "u32"],
+    result: "i32",
+  },
+  // ssize_t recv(int fd, void *buf, size_t len, int flags)
+  recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
+  // ssize_t send(int fd, const void *buf, size_t len, int flags)
+  send: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
+  // ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
+  //                  struct sockaddr *addr, socklen_t *alen)
+  recvfrom: {
+    parameters: ["i32", "buffer", "usize", "i32", "buffer", "buffer"],
+    result: "i32",
+  },
+  // ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+  //                const struct sockaddr *addr, socklen_t alen)
+  sendto: {
+    parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"],
+    result: "i32",
+  },
+  // ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  // ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+  sendmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  // int shutdown(int fd, int how)
+  shutdown: { parameters: ["i32", "i32"], result: "i32" },
+
+  // --- descriptors -----------------------------------------------------------
+  // int poll(struct pollfd *fds, nfds_t nfds, int timeout)
+  poll: { parameters: ["buffer", "usize", "i32"], result: "i32" },
+  // int fcntl(int fd, int cmd, ... /* int arg */)
+  fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  // int open(const char *path, int flags)
+  open: { parameters: ["buffer", "i32"], result: "i32" },
+  // ssize_t pread(int fd, void *buf, size_t count, off_t offset)
+  pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "i32" },
+
+  // --- addresses ---------------------------------------------------------------
+  // int inet_pton(int af, const char *src, void *dst)
+  inet_pton: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
+  inet_ntop: {
+    parameters: ["i32", "buffer", "buffer", "u32"],
+    result: "pointer",
+  },
+  // int inet_aton(const char *cp, struct in_addr *inp)
+  inet_aton: { parameters: ["buffer", "buffer"], result: "i32" },
+
+  // --- resolver ------------------------------------------------------------------
+  // int getaddrinfo(const char *node, const char *service,
+  //                 const struct addrinfo *hints, struct addrinfo **res)
+  getaddrinfo: {
+    parameters: ["buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  // void freeaddrinfo(struct addrinfo *res)
+  freeaddrinfo: { parameters: ["pointer"], result: "void" },
+  // const char *gai_strerror(int code)
+  gai_strerror: { parameters: ["i32"], result: "pointer" },
+  // int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
+  //                 socklen_t hostlen, char *serv, socklen_t servlen, int flags)
+  getnameinfo: {
+    parameters: ["buffer", "u32", "buffer", "u32", "buffer", "u32", "i32"],
+    result: "i32",
+  },
+  // int gethostname(char *name, size_t len)
+  gethostname: { parameters: ["buffer", "usize"], result: "i32" },
+  // struct servent *getservbyname(const char *name, const char *proto)
+  getservbyname: { parameters: ["buffer", "buffer"], result: "pointer" },
+  // struct servent *getservbyport(int port, const char *proto)
+  getservbyport: { parameters: ["i32", "buffer"], result: "pointer" },
+  // struct protoent *getprotobyname(const char *name)
+  getprotobyname: { parameters: ["buffer"], result: "pointer" },
+  // const char *hstrerror(int err)
+  hstrerror: { parameters: ["i32"], result: "pointer" },
+
+  // --- interfaces ----------------------------------------------------------------
+  // struct if_nameindex *if_nameindex(void)
+  if_nameindex: { parameters: [], result: "pointer" },
+  // void if_freenameindex(struct if_nameindex *ptr)
+  if_freenameindex: { parameters: ["pointer"], result: "void" },
+  // unsigned if_nametoindex(const char *name)
+  if_nametoindex: { parameters: ["buffer"], result: "u32" },
+  // char *if_indextoname(unsigned index, char *name)
+  if_indextoname: { parameters: ["u32", "buffer"], result: "pointer" },
+
+  // --- errors --------------------------------------------------------------------
+  // char *strerror(int errnum)
+  strerror: { parameters: ["i32"], result: "pointer" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** Symbols only glibc (Linux) has. */
+export const linuxSymbols = {
+  // int *__errno_location(void): the calling thread's errno
+  __errno_location: { parameters: [], result: "pointer" },
+  // int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+  accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
+  // ssize_t sendfile(int out, int in, off_t *offset, size_t count)
+  sendfile: {
+    parameters: ["i32", "i32", "buffer", "usize"],
+    result: "i32",
+  },
+  // int gethostbyname_r(const char *name, struct hostent *ret, char *buf,
+  //                     size_t buflen, struct hostent **result, int *h_errnop)
+  gethostbyname_r: {
+    parameters: ["buffer", "buffer", "buffer", "usize", "buffer", "buffer"],
+    result: "i32",
+  },
+  // int gethostbyaddr_r(const void *addr, socklen_t len, int type,
+  //                     struct hostent *ret, char *buf, size_t buflen,
+  //                     struct hostent **result, int *h_errnop)
+  gethostbyaddr_r: {
+    parameters: [
+      "buffer",
+      "u32",
+      "i32",
+      "buffer",
+      "buffer",
+      "usize",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+} as const satisfies Deno.ForeignLibraryInterface;

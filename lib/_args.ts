@@ -1,0 +1,102 @@
+// Argument checks that raise what Python raises, with Python's words.
+
+const encoder = new TextEncoder();
+
+/** Python's name for the type of a JS value, for error messages. */
+export function pyType(v: unknown): string {
+  if (v === null || v === undefined) return "NoneType";
+  switch (typeof v) {
+    case "string":
+      return "str";
+    case "number":
+      return Number.isInteger(v) ? "int" : "float";
+    case "bigint":
+      return "int";
+    case "boolean":
+      return "bool";
+    case "function":
+      return "function";
+  }
+  if (Array.isArray(v)) return "tuple";
+  if (v instanceof Uint8Array || v instanceof ArrayBuffer) return "bytes";
+  if (ArrayBuffer.isView(v)) return "memoryview";
+  return (v as object).constructor?.name ?? "object";
+}
+
+/** An integer argument (Python's `__index__`): numbers that are integers, bigints
+ * and booleans. */
+export function toInt(v: unknown): number {
+  if (typeof v === "number" && Number.isInteger(v)) return v;
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "boolean") return v ? 1 : 0;
+  throw new TypeError(`'${pyType(v)}' object cannot be interpreted as an integer`);
+}
+
+/** A C int argument: an integer that fits in 32 bits. */
+export function toCInt(v: unknown): number {
+  const n = toInt(v);
+  if (n > 0x7fffffff) throw new RangeError("signed integer is greater than maximum");
+  if (n < -0x80000000) throw new RangeError("signed integer is less than minimum");
+  return n;
+}
+
+/** A C unsigned int argument. */
+export function toCUInt(v: unknown): number {
+  const n = toInt(v);
+  if (n < 0) throw new RangeError("can't convert negative value to unsigned int");
+  if (n > 0xffffffff) throw new RangeError("Python int too large to convert to C unsigned long");
+  return n;
+}
+
+/** A size argument (Py_ssize_t). */
+export function toSize(v: unknown): number {
+  const n = toInt(v);
+  if (!Number.isSafeInteger(n) || Math.abs(n) >= 2 ** 63) {
+    throw new RangeError("Python int too large to convert to C ssize_t");
+  }
+  return n;
+}
+
+/** Data to send: views and buffers as their bytes, strings as UTF-8. */
+export function toBytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (typeof v === "string") return encoder.encode(v);
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return new Uint8Array(v);
+  throw new TypeError(`a bytes-like object is required, not '${pyType(v)}'`);
+}
+
+/** A bytes-like argument where Python takes no string (packed addresses, option values). */
+export function toBuffer(v: unknown): Uint8Array {
+  if (typeof v === "string") throw new TypeError("a bytes-like object is required, not 'str'");
+  return toBytes(v);
+}
+
+/** A writable buffer argument (recv_into and friends): strings are not allowed. */
+export function toWritable(v: unknown): Uint8Array {
+  if (typeof v === "string") {
+    throw new TypeError(
+      `recv_into() argument 'buffer' must be read-write bytes-like object, not str`,
+    );
+  }
+  return toBytes(v);
+}
+
+/** A timeout in seconds: a finite number ≥ 0, or null. */
+export function toTimeout(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== "number" && typeof v !== "bigint") {
+    throw new TypeError(`'${pyType(v)}' object cannot be interpreted as an integer`);
+  }
+  const t = Number(v);
+  if (Number.isNaN(t)) throw new RangeError("Invalid value NaN (not a number)");
+  if (t < 0) throw new RangeError("Timeout value out of range");
+  if (!Number.isFinite(t)) throw new RangeError("timestamp out of range for platform time_t");
+  return t;
+}
+
+/** Rejects a NUL inside a string bound for C. */
+export function noNul(s: string, message: string): string {
+  if (s.includes("\0")) throw new TypeError(message);
+  return s;
+}

@@ -1,0 +1,298 @@
+// Python address tuples <-> sockaddr bytes.
+//
+// The codec is a pure function of a platform's layout and constants plus a
+// resolver for host names, so every platform's coding can be tested anywhere.
+
+import { native } from "../ffi/mod.ts";
+import type { Layout } from "../ffi/layout.ts";
+import { pyType, toInt } from "./_args.ts";
+import { gaiError, OSError } from "./errors.ts";
+
+/** An AF_INET address: `[host, port]`. */
+export type Inet4Address = [host: string, port: number];
+/** An AF_INET6 address: `[host, port, flowinfo, scope_id]` (the last two optional when passed). */
+export type Inet6Address =
+  | [host: string, port: number]
+  | [host: string, port: number, flowinfo: number]
+  | [host: string, port: number, flowinfo: number, scope_id: number];
+/** An AF_PACKET address: `[ifname, proto, pkttype?, hatype?, addr?]`. */
+export type PacketAddress =
+  | [ifname: string, proto: number]
+  | [ifname: string, proto: number, pkttype: number]
+  | [ifname: string, proto: number, pkttype: number, hatype: number]
+  | [ifname: string, proto: number, pkttype: number, hatype: number, addr: Uint8Array];
+/** An AF_NETLINK address: `[pid, groups]`. */
+export type NetlinkAddress = [pid: number, groups: number];
+/**
+ * A socket address as Python spells it: a tuple (array) for the IP families,
+ * a path string (or Linux abstract name bytes) for AF_UNIX.
+ */
+export type Address =
+  | Inet4Address
+  | Inet6Address
+  | PacketAddress
+  | NetlinkAddress
+  | string
+  | Uint8Array
+  | [family: number, data: Uint8Array];
+
+/** What the codec needs from the resolver and the interface table. */
+export interface HostResolver {
+  inet_pton(family: number, text: string): Uint8Array | null;
+  inet_ntop(family: number, bytes: Uint8Array): string | null;
+  /** First address for a host name in a family, as raw sockaddr bytes, or an EAI code. */
+  resolve(host: string, family: number): Uint8Array | number;
+  if_nametoindex(name: string): number;
+  if_indextoname(index: number): string | null;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Codes and decodes socket addresses for one platform. */
+export class AddressCodec {
+  readonly #layout: Layout;
+  readonly #C: Readonly<Record<string, number | undefined>>;
+  readonly #r: HostResolver;
+  // The last host text and its bytes, per family: repeated sendto()s skip parsing.
+  #lastHost = ["", ""];
+  #lastBytes: [Uint8Array, Uint8Array] = [new Uint8Array(4), new Uint8Array(16)];
+
+  /**
+   * @param layout the platform's sockaddr layout
+   * @param constants the platform's constant table
+   * @param resolver host name lookups
+   */
+  constructor(
+    layout: Layout,
+    constants: Readonly<Record<string, number | undefined>>,
+    resolver: HostResolver,
+  ) {
+    this.#layout = layout;
+    this.#C = constants;
+    this.#r = resolver;
+  }
+
+  /** Size of the buffer that holds any address. */
+  get storage(): number {
+    return this.#layout.storage;
+  }
+
+  /** The family stored in sockaddr bytes. */
+  family(sa: Uint8Array): number {
+    if (sa.byteLength < 2) return this.#C.AF_UNSPEC ?? 0;
+    return this.#layout.saLen ? sa[1] : sa[0] | (sa[1] << 8);
+  }
+
+  #head(out: Uint8Array, family: number, len: number): void {
+    if (this.#layout.saLen) {
+      out[0] = len;
+      out[1] = family;
+    } else {
+      out[0] = family & 0xff;
+      out[1] = family >> 8;
+    }
+  }
+
+  /** The 4 or 16 address bytes for a host, as Python's setipaddr picks them. */
+  hostBytes(host: unknown, family: number): Uint8Array {
+    const C = this.#C;
+    if (host instanceof Uint8Array) host = decoder.decode(host);
+    if (typeof host !== "string") {
+      throw new TypeError(`str, bytes or bytearray expected, not ${pyType(host)}`);
+    }
+    const v6 = family === C.AF_INET6 ? 1 : 0;
+    if (host === this.#lastHost[v6]) return this.#lastBytes[v6];
+    if (host.includes("\0")) throw new TypeError("host name must not contain null character");
+    let bytes: Uint8Array | null;
+    if (host === "") {
+      bytes = new Uint8Array(v6 ? 16 : 4);
+    } else if (host === "<broadcast>" || host === "255.255.255.255") {
+      if (v6) throw new OSError("address family mismatched");
+      bytes = new Uint8Array([255, 255, 255, 255]);
+    } else {
+      bytes = this.#r.inet_pton(family, host);
+      if (bytes === null) {
+        // A name is resolved every time, as Python does; only numeric text is cached.
+        const sa = this.#r.resolve(host, family);
+        if (typeof sa === "number") throw gaiError(sa);
+        return v6 ? sa.slice(8, 24) : sa.slice(4, 8);
+      }
+    }
+    this.#lastHost[v6] = host;
+    this.#lastBytes[v6] = bytes;
+    return bytes;
+  }
+
+  /**
+   * Writes the sockaddr for `addr` into `out` and returns its length. Throws
+   * Python's TypeError/RangeError/OSError for an address of the wrong shape.
+   */
+  encode(family: number, addr: unknown, out: Uint8Array, caller: string): number {
+    const C = this.#C;
+    if (family === C.AF_INET) {
+      if (!Array.isArray(addr)) {
+        throw new TypeError(`${caller}(): AF_INET address must be tuple, not ${pyType(addr)}`);
+      }
+      if (addr.length !== 2) throw new TypeError("AF_INET address must be a pair (host, port)");
+      const port = this.#port(addr[1], caller);
+      const host = this.hostBytes(addr[0], family);
+      out.fill(0, 0, 16);
+      this.#head(out, family, 16);
+      out[2] = port >> 8;
+      out[3] = port & 0xff;
+      out.set(host, 4);
+      return 16;
+    }
+    if (family === C.AF_INET6) {
+      if (!Array.isArray(addr)) {
+        throw new TypeError(`${caller}(): AF_INET6 address must be tuple, not ${pyType(addr)}`);
+      }
+      if (addr.length < 2 || addr.length > 4) {
+        throw new TypeError(
+          "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])",
+        );
+      }
+      const port = this.#port(addr[1], caller);
+      const flowinfo = addr.length > 2 ? toInt(addr[2]) : 0;
+      if (flowinfo < 0 || flowinfo > 0xfffff) {
+        throw new RangeError(`${caller}(): flowinfo must be 0-1048575.`);
+      }
+      const scope = addr.length > 3 ? toInt(addr[3]) >>> 0 : 0;
+      const host = this.hostBytes(addr[0], family);
+      const len = this.#layout.in6;
+      out.fill(0, 0, len);
+      this.#head(out, family, len);
+      const dv = new DataView(out.buffer, out.byteOffset, len);
+      dv.setUint16(2, port);
+      dv.setUint32(4, flowinfo);
+      out.set(host, 8);
+      dv.setUint32(24, scope, true);
+      return len;
+    }
+    if (family === C.AF_UNIX) {
+      let path: Uint8Array;
+      if (typeof addr === "string") path = encoder.encode(addr);
+      else if (ArrayBuffer.isView(addr)) {
+        path = new Uint8Array(addr.buffer, addr.byteOffset, addr.byteLength);
+      } else throw new TypeError(`a bytes-like object is required, not '${pyType(addr)}'`);
+      const abstract = path.byteLength > 0 && path[0] === 0;
+      // A path needs room for its NUL; an abstract name does not.
+      if (path.byteLength > this.#layout.sunPath - (abstract ? 0 : 1)) {
+        throw new OSError("AF_UNIX path too long");
+      }
+      out.fill(0, 0, 2 + this.#layout.sunPath);
+      out.set(path, 2);
+      const len = 2 + path.byteLength;
+      this.#head(out, family, len);
+      return len;
+    }
+    if (C.AF_PACKET !== undefined && family === C.AF_PACKET) {
+      if (!Array.isArray(addr)) {
+        throw new TypeError(`${caller}(): AF_PACKET address must be tuple, not ${pyType(addr)}`);
+      }
+      if (addr.length < 2 || addr.length > 5) {
+        throw new TypeError("AF_PACKET address must be a tuple of two to five elements");
+      }
+      if (typeof addr[0] !== "string") {
+        throw new TypeError(`str expected, not ${pyType(addr[0])}`);
+      }
+      const proto = toInt(addr[1]);
+      if (proto < 0 || proto > 0xffff) {
+        throw new RangeError(`${caller}(): proto must be 0-65535.`);
+      }
+      const index = this.#r.if_nametoindex(addr[0]);
+      if (index === 0) throw new OSError(19, "No such device");
+      const pkttype = addr.length > 2 ? toInt(addr[2]) : 0;
+      const hatype = addr.length > 3 ? toInt(addr[3]) : 0;
+      const hw = addr.length > 4 ? addr[4] : new Uint8Array(0);
+      if (!(hw instanceof Uint8Array)) {
+        throw new TypeError(`a bytes-like object is required, not '${pyType(hw)}'`);
+      }
+      if (hw.byteLength > 8) throw new RangeError("Hardware address must be 8 bytes or less");
+      out.fill(0, 0, 20);
+      this.#head(out, family, 20);
+      const dv = new DataView(out.buffer, out.byteOffset, 20);
+      dv.setUint16(2, proto);
+      dv.setInt32(4, index, true);
+      dv.setUint16(8, hatype, true);
+      out[10] = pkttype;
+      out[11] = hw.byteLength;
+      out.set(hw, 12);
+      return 20;
+    }
+    if (C.AF_NETLINK !== undefined && family === C.AF_NETLINK) {
+      if (!Array.isArray(addr)) {
+        throw new TypeError(`${caller}(): AF_NETLINK address must be tuple, not ${pyType(addr)}`);
+      }
+      if (addr.length !== 2) throw new TypeError("AF_NETLINK address must be a pair (pid, groups)");
+      out.fill(0, 0, 12);
+      this.#head(out, family, 12);
+      const dv = new DataView(out.buffer, out.byteOffset, 12);
+      dv.setUint32(4, toInt(addr[0]) >>> 0, true);
+      dv.setUint32(8, toInt(addr[1]) >>> 0, true);
+      return 12;
+    }
+    throw new OSError(`${caller}(): bad family`);
+  }
+
+  #port(v: unknown, caller: string): number {
+    const port = toInt(v);
+    if (port < 0 || port > 0xffff) throw new RangeError(`${caller}(): port must be 0-65535.`);
+    return port;
+  }
+
+  /** The Python form of sockaddr bytes (`sa.byteLength` is the length the OS gave). */
+  decode(sa: Uint8Array): Address | null {
+    const C = this.#C;
+    if (sa.byteLength === 0) return null;
+    const family = this.family(sa);
+    if (family === C.AF_INET && sa.byteLength >= 8) {
+      return [`${sa[4]}.${sa[5]}.${sa[6]}.${sa[7]}`, (sa[2] << 8) | sa[3]];
+    }
+    if (family === C.AF_INET6 && sa.byteLength >= 24) {
+      const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
+      const host = this.#r.inet_ntop(family, sa.subarray(8, 24)) ?? "::";
+      const scope = sa.byteLength >= 28 ? dv.getUint32(24, true) : 0;
+      return [host, dv.getUint16(2), dv.getUint32(4), scope];
+    }
+    if (family === C.AF_UNIX) {
+      const path = sa.subarray(2);
+      if (path.byteLength > 0 && path[0] === 0) return path.slice();
+      const end = path.indexOf(0);
+      return decoder.decode(end < 0 ? path : path.subarray(0, end));
+    }
+    if (C.AF_PACKET !== undefined && family === C.AF_PACKET && sa.byteLength >= 12) {
+      const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
+      const index = dv.getInt32(4, true);
+      const name = index ? this.#r.if_indextoname(index) ?? "" : "";
+      const halen = Math.min(sa[11], 8, Math.max(0, sa.byteLength - 12));
+      return [
+        name,
+        dv.getUint16(2),
+        sa[10],
+        dv.getUint16(8, true),
+        sa.slice(12, 12 + halen),
+      ] as PacketAddress;
+    }
+    if (C.AF_NETLINK !== undefined && family === C.AF_NETLINK && sa.byteLength >= 12) {
+      const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
+      return [dv.getUint32(4, true), dv.getUint32(8, true)];
+    }
+    return [family, sa.slice(2)];
+  }
+}
+
+/** The codec for the running OS. */
+export const codec: AddressCodec = new AddressCodec(native.layout, native.constants, {
+  inet_pton: (f, t) => native.inet_pton(f, t),
+  inet_ntop: (f, b) => native.inet_ntop(f, b),
+  resolve(host, family) {
+    const [err, list] = native.getaddrinfo(host, null, family, 0, 0, 0);
+    if (err !== 0) return err;
+    const hit = list.find((a) => a.family === family);
+    return hit ? hit.addr : native.constants.EAI_ADDRFAMILY ?? native.constants.EAI_NONAME;
+  },
+  if_nametoindex: (n) => native.if_nametoindex(n),
+  if_indextoname: (i) => native.if_indextoname(i),
+});

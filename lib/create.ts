@@ -1,0 +1,334 @@
+// Module functions that make sockets: create_connection, create_server,
+// socketpair, fromfd, dup, close, send_fds/recv_fds.
+
+import { native } from "../ffi/mod.ts";
+import type { Address } from "./address.ts";
+import { toCInt, toInt } from "./_args.ts";
+import { CMSG_LEN } from "./convert.ts";
+import { OSError, osError, raiseErrno } from "./errors.ts";
+import { getaddrinfo } from "./resolver.ts";
+import { type Data, Socket } from "./socket.ts";
+import { pyRepr } from "./_repr.ts";
+
+const C = native.constants;
+const SYS = native.sys;
+
+/** Options of {@link create_connection} beyond Python's positional ones. */
+export interface CreateConnectionOptions {
+  /** Throw an AggregateError of every attempt's error instead of the first. */
+  all_errors?: boolean;
+}
+
+/**
+ * Connects to a TCP service at `[host, port]`, trying each address the name
+ * resolves to, as Python's `socket.create_connection`.
+ *
+ * @param address `[host, port]`
+ * @param timeout seconds for each attempt (and the socket's timeout after);
+ *   `undefined` keeps the default timeout, `null` blocks
+ * @param source_address `[host, port]` to bind before connecting
+ * @param options `all_errors`: report every attempt's error
+ * @returns the connected socket
+ * @throws {OSError} the first attempt's error (or `AggregateError` with `all_errors`)
+ * @example
+ * ```ts
+ * import { create_connection, create_server } from "./mod.ts";
+ * using srv = create_server(["127.0.0.1", 0]);
+ * using c = create_connection(srv.getsockname() as [string, number], 5);
+ * ```
+ */
+export function create_connection(
+  address: [string | null, number | string],
+  timeout?: number | null,
+  source_address: [string, number] | null = null,
+  options: CreateConnectionOptions = {},
+): Socket {
+  const [host, port] = address;
+  const errors: unknown[] = [];
+  for (const [family, type, proto, , sa] of getaddrinfo(host, port, 0, C.SOCK_STREAM)) {
+    let sock: Socket | null = null;
+    try {
+      sock = new Socket(family, type, proto);
+      if (timeout !== undefined) sock.settimeout(timeout);
+      if (source_address) sock.bind(source_address);
+      sock.connect(sa);
+      return sock;
+    } catch (e) {
+      if (!(e instanceof OSError)) {
+        sock?.close();
+        throw e;
+      }
+      errors.push(e);
+      sock?.close();
+    }
+  }
+  if (errors.length === 0) throw new OSError("getaddrinfo returns an empty list");
+  if (options.all_errors) throw new AggregateError(errors, "create_connection failed");
+  throw errors[0];
+}
+
+/** Options of {@link create_server}, as Python's keyword arguments. */
+export interface CreateServerOptions {
+  /** `AF_INET` (default) or `AF_INET6`. */
+  family?: number;
+  /** listen() backlog; default as `Socket.listen()`. */
+  backlog?: number | null;
+  /** Set SO_REUSEPORT, so several processes can share the port. */
+  reuse_port?: boolean;
+  /** With `AF_INET6`: accept IPv4 connections too, on one socket. */
+  dualstack_ipv6?: boolean;
+}
+
+/**
+ * A listening TCP socket bound to `address`, as Python's `socket.create_server`.
+ * SO_REUSEADDR is set; IPv6 sockets are IPv6-only unless `dualstack_ipv6`.
+ *
+ * @param address `[host, port]` (port 0: any free port)
+ * @param options `family`, `backlog`, `reuse_port`, `dualstack_ipv6`
+ * @returns the listening socket
+ * @throws {OSError} when binding fails; the message names the address
+ * @throws {RangeError} for options the OS cannot honour
+ * @example
+ * ```ts
+ * import { create_server } from "./mod.ts";
+ * using srv = create_server(["127.0.0.1", 0]);
+ * console.log(srv.getsockname());
+ * ```
+ */
+export function create_server(address: Address, options: CreateServerOptions = {}): Socket {
+  const family = options.family ?? C.AF_INET;
+  if (options.reuse_port && C.SO_REUSEPORT === undefined) {
+    throw new RangeError("SO_REUSEPORT not supported on this platform");
+  }
+  if (options.dualstack_ipv6) {
+    if (!has_dualstack_ipv6()) {
+      throw new RangeError("dualstack_ipv6 not supported on this platform");
+    }
+    if (family !== C.AF_INET6) throw new RangeError("dualstack_ipv6 requires AF_INET6 family");
+  }
+  const sock = new Socket(family, C.SOCK_STREAM);
+  try {
+    try {
+      sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
+    } catch (e) {
+      if (!(e instanceof OSError)) throw e;
+    }
+    if (options.reuse_port) sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
+    if (family === C.AF_INET6) {
+      sock.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, options.dualstack_ipv6 ? 0 : 1);
+    }
+    try {
+      sock.bind(address);
+    } catch (e) {
+      if (!(e instanceof OSError) || e.errno === null) throw e;
+      throw osError(
+        e.errno,
+        `${e.strerror} (while attempting to bind on address ${pyRepr(address)})`,
+      );
+    }
+    if (options.backlog === null || options.backlog === undefined) sock.listen();
+    else sock.listen(options.backlog);
+    return sock;
+  } catch (e) {
+    sock.close();
+    throw e;
+  }
+}
+
+/**
+ * Whether one AF_INET6 socket can accept both IPv4 and IPv6 connections.
+ * Python's `socket.has_dualstack_ipv6`.
+ *
+ * @returns true where IPV6_V6ONLY can be turned off
+ * @example
+ * ```ts
+ * import { has_dualstack_ipv6 } from "./mod.ts";
+ * console.log(has_dualstack_ipv6());
+ * ```
+ */
+export function has_dualstack_ipv6(): boolean {
+  if (C.IPPROTO_IPV6 === undefined || C.IPV6_V6ONLY === undefined) return false;
+  try {
+    using s = new Socket(C.AF_INET6, C.SOCK_STREAM);
+    s.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 0);
+    return true;
+  } catch (e) {
+    if (e instanceof OSError) return false;
+    throw e;
+  }
+}
+
+/**
+ * A pair of connected sockets, as Python's `socket.socketpair`.
+ *
+ * @param family default `AF_UNIX`
+ * @param type default `SOCK_STREAM`
+ * @param proto default 0
+ * @returns the two sockets
+ * @throws {OSError} when the OS cannot make the pair
+ * @example
+ * ```ts
+ * import { socketpair } from "./mod.ts";
+ * const [a, b] = socketpair();
+ * a.sendall("x");
+ * console.log(b.recv(1));
+ * a.close();
+ * b.close();
+ * ```
+ */
+export function socketpair(
+  family: number = C.AF_UNIX,
+  type: number = C.SOCK_STREAM,
+  proto = 0,
+): [Socket, Socket] {
+  const fds = new Int32Array(2);
+  family = toCInt(family);
+  type = toCInt(type);
+  if (native.socketpair(family, type | SYS.SOCK_CLOEXEC, toCInt(proto), fds) < 0) raiseErrno();
+  let a: Socket | null = null;
+  try {
+    a = new Socket(family, type, proto, fds[0]);
+    return [a, new Socket(family, type, proto, fds[1])];
+  } catch (e) {
+    if (a) a.close();
+    else native.close(fds[0]);
+    native.close(fds[1]);
+    throw e;
+  }
+}
+
+/**
+ * Duplicates a descriptor (close-on-exec). Python's `socket.dup`.
+ *
+ * @param fd the descriptor
+ * @returns the new descriptor
+ * @throws {OSError} EBADF for a bad descriptor
+ * @example
+ * ```ts
+ * import { close, dup, socket } from "./mod.ts";
+ * using s = socket();
+ * close(dup(s.fileno()));
+ * ```
+ */
+export function dup(fd: number): number {
+  const r = native.dup(toCInt(fd));
+  if (r < 0) raiseErrno();
+  return r;
+}
+
+/**
+ * Closes a descriptor. Python's `socket.close`.
+ *
+ * @param fd the descriptor
+ * @throws {OSError} EBADF for a bad descriptor
+ * @example
+ * ```ts
+ * import { close, socket } from "./mod.ts";
+ * close(socket().detach());
+ * ```
+ */
+export function close(fd: number): void {
+  if (native.close(toCInt(fd)) < 0) raiseErrno();
+}
+
+/**
+ * A socket on a duplicate of `fd`. Python's `socket.fromfd`.
+ *
+ * @param fd an open socket descriptor (left open)
+ * @param family its family
+ * @param type its type
+ * @param proto its protocol
+ * @returns the new socket
+ * @throws {OSError} EBADF for a bad descriptor
+ * @example
+ * ```ts
+ * import { AF_INET, fromfd, SOCK_STREAM, socket } from "./mod.ts";
+ * using s = socket();
+ * using t = fromfd(s.fileno(), AF_INET, SOCK_STREAM);
+ * ```
+ */
+export function fromfd(fd: number, family: number, type: number, proto = 0): Socket {
+  const nfd = dup(fd);
+  try {
+    return new Socket(family, type, proto, nfd);
+  } catch (e) {
+    native.close(nfd);
+    throw e;
+  }
+}
+
+/**
+ * Sends data with descriptors attached (SCM_RIGHTS) over an AF_UNIX socket.
+ * Python's `socket.send_fds`.
+ *
+ * @param sock the AF_UNIX socket
+ * @param buffers the data
+ * @param fds descriptors to pass
+ * @param flags send flags
+ * @param address destination for unconnected sockets
+ * @returns the number of data bytes sent
+ * @throws {OSError} when the OS refuses
+ * @example
+ * ```ts
+ * import { recv_fds, send_fds, socket, socketpair } from "./mod.ts";
+ * const [a, b] = socketpair();
+ * using s = socket();
+ * send_fds(a, ["fd"], [s.fileno()]);
+ * const [msg, fds] = recv_fds(b, 16, 1);
+ * a.close();
+ * b.close();
+ * ```
+ */
+export function send_fds(
+  sock: Socket,
+  buffers: Iterable<Data>,
+  fds: Iterable<number>,
+  flags = 0,
+  address: Address | null = null,
+): number {
+  const list = Int32Array.from([...fds].map(toCInt));
+  return sock.sendmsg(
+    buffers,
+    [[C.SOL_SOCKET, C.SCM_RIGHTS, new Uint8Array(list.buffer)]],
+    flags,
+    address,
+  );
+}
+
+/**
+ * Receives data and up to `maxfds` descriptors (SCM_RIGHTS). Python's
+ * `socket.recv_fds`.
+ *
+ * @param sock the AF_UNIX socket
+ * @param bufsize the most data bytes
+ * @param maxfds the most descriptors
+ * @param flags recv flags
+ * @returns `[data, fds, msg_flags, address]`
+ * @throws {OSError} when the OS refuses
+ * @example
+ * ```ts
+ * import { recv_fds, send_fds, socketpair } from "./mod.ts";
+ * const [a, b] = socketpair();
+ * send_fds(a, ["x"], [0]);
+ * const [data, fds] = recv_fds(b, 1, 1);
+ * a.close();
+ * b.close();
+ * ```
+ */
+export function recv_fds(
+  sock: Socket,
+  bufsize: number,
+  maxfds: number,
+  flags = 0,
+): [Uint8Array, number[], number, Address | null] {
+  const [data, anc, mflags, addr] = sock.recvmsg(bufsize, CMSG_LEN(toInt(maxfds) * 4), flags);
+  const fds: number[] = [];
+  for (const [level, type, bytes] of anc) {
+    if (level === C.SOL_SOCKET && type === C.SCM_RIGHTS) {
+      const n = Math.floor(bytes.byteLength / 4);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, n * 4);
+      for (let i = 0; i < n; i++) fds.push(view.getInt32(i * 4, true));
+    }
+  }
+  return [data, fds, mflags, addr];
+}

@@ -1,0 +1,97 @@
+// select(): Python's select.select, built on poll() so descriptors above
+// FD_SETSIZE work too.
+
+import { native } from "../ffi/mod.ts";
+import { toTimeout } from "./_args.ts";
+import { errno as E, OSError, raiseErrno } from "./errors.ts";
+
+const SYS = native.sys;
+
+/** Anything select() waits on: a descriptor, or an object with `fileno()`. */
+export type Selectable = number | { fileno(): number };
+
+function fdOf(v: unknown): number {
+  let fd: unknown = v;
+  if (
+    typeof v === "object" && v !== null && typeof (v as { fileno?: unknown }).fileno === "function"
+  ) {
+    fd = (v as { fileno(): unknown }).fileno();
+  } else if (typeof v !== "number") {
+    throw new TypeError("argument must be an int, or have a fileno() method.");
+  }
+  if (typeof fd !== "number" || !Number.isInteger(fd)) {
+    throw new TypeError("fileno() returned a non-integer");
+  }
+  if (fd < 0) throw new RangeError(`file descriptor cannot be a negative integer (${fd})`);
+  return fd;
+}
+
+/**
+ * Waits until some of the given sockets are ready, as Python's
+ * `select.select(rlist, wlist, xlist, timeout)`.
+ *
+ * @param rlist wait until readable (data, a connection to accept, or EOF)
+ * @param wlist wait until writable
+ * @param xlist wait for an exceptional condition (urgent data)
+ * @param timeout seconds; `null` or absent waits forever, 0 polls
+ * @returns the ready subsets of the three lists, as the same objects
+ * @throws {RangeError} for a negative timeout or descriptor
+ * @throws {OSError} EBADF for a closed descriptor
+ * @example
+ * ```ts
+ * import { select, socketpair } from "./mod.ts";
+ * const [a, b] = socketpair();
+ * a.send("x");
+ * const [r, w, x] = select([b], [a], [], 1);
+ * console.log(r.length, w.length); // 1 1
+ * a.close();
+ * b.close();
+ * ```
+ */
+export function select<R extends Selectable, W extends Selectable, X extends Selectable>(
+  rlist: Iterable<R>,
+  wlist: Iterable<W>,
+  xlist: Iterable<X>,
+  timeout: number | null = null,
+): [R[], W[], X[]] {
+  const t = timeout === undefined ? null : timeout;
+  if (typeof t === "number" && t < 0) throw new RangeError("timeout must be non-negative");
+  const seconds = toTimeout(t);
+  const lists: [R[], W[], X[]] = [[...rlist], [...wlist], [...xlist]];
+  const wants = [SYS.POLLIN, SYS.POLLOUT, SYS.POLLPRI];
+  const index = new Map<number, number>();
+  const fds: number[] = [];
+  const events: number[] = [];
+  lists.forEach((list, k) => {
+    for (const item of list) {
+      const fd = fdOf(item);
+      let i = index.get(fd);
+      if (i === undefined) {
+        i = fds.length;
+        index.set(fd, i);
+        fds.push(fd);
+        events.push(0);
+      }
+      events[i] |= wants[k];
+    }
+  });
+  const revents = new Array<number>(fds.length).fill(0);
+  const deadline = seconds === null ? Infinity : performance.now() + seconds * 1000;
+  for (;;) {
+    const left = deadline - performance.now();
+    const ms = deadline === Infinity ? -1 : Math.max(0, Math.min(Math.ceil(left), 0x7fffffff));
+    const r = native.poll(fds, events, revents, ms);
+    if (r >= 0) break;
+    if (native.errno() !== E.EINTR) raiseErrno();
+  }
+  if (revents.some((r) => r & SYS.POLLNVAL)) throw new OSError(E.EBADF);
+  // Readiness as select(2) reports it on Linux.
+  const masks = [
+    SYS.POLLIN | SYS.POLLHUP | SYS.POLLERR,
+    SYS.POLLOUT | SYS.POLLERR,
+    SYS.POLLPRI,
+  ];
+  const pick = <T extends Selectable>(list: T[], k: number) =>
+    list.filter((item) => revents[index.get(fdOf(item))!] & masks[k]);
+  return [pick(lists[0], 0), pick(lists[1], 1), pick(lists[2], 2)];
+}

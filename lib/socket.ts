@@ -1,0 +1,1168 @@
+// class Socket: Python's socket.socket, method for method.
+
+import { native } from "../ffi/mod.ts";
+import { type Address, codec } from "./address.ts";
+import { toBuffer, toBytes, toCInt, toInt, toSize, toTimeout, toWritable } from "./_args.ts";
+import { errno as E, OSError, osError, raiseErrno, timedOut } from "./errors.ts";
+import { pyRepr } from "./_repr.ts";
+import { SocketFile } from "./io.ts";
+
+const N = native;
+const C = native.constants;
+const SYS = native.sys;
+
+/** Ancillary data item of recvmsg/sendmsg: `[level, type, data]`. */
+export type AncData = [level: number, type: number, data: Uint8Array];
+
+/** Data a send accepts: bytes, any view or buffer, or a string sent as UTF-8. */
+export type Data = ArrayBufferView | ArrayBuffer | string;
+
+/** A file for `sendfile`: a descriptor, a path, or an object with `fileno()`. */
+export type SendfileSource = number | string | URL | { fileno(): number };
+
+let defaultTimeout: number | null = null;
+
+/**
+ * The default timeout, in seconds, of new sockets (`null`: blocking), as
+ * Python's `socket.getdefaulttimeout()`.
+ *
+ * @returns the timeout in seconds, or `null`
+ * @example
+ * ```ts
+ * import { getdefaulttimeout } from "./mod.ts";
+ * console.log(getdefaulttimeout()); // null
+ * ```
+ */
+export function getdefaulttimeout(): number | null {
+  return defaultTimeout;
+}
+
+/**
+ * Sets the timeout of sockets created (or accepted) from now on, as Python's
+ * `socket.setdefaulttimeout()`.
+ *
+ * @param timeout seconds (≥ 0), or `null` for blocking sockets
+ * @throws {RangeError} when the timeout is negative or NaN
+ * @throws {TypeError} when it is not a number
+ * @example
+ * ```ts
+ * import { setdefaulttimeout } from "./mod.ts";
+ * setdefaulttimeout(5);
+ * setdefaulttimeout(null);
+ * ```
+ */
+export function setdefaulttimeout(timeout: number | null): void {
+  defaultTimeout = toTimeout(timeout);
+}
+
+// Sockets collected while open are closed, with Python's ResourceWarning.
+const finalizer = new FinalizationRegistry<{ fd: number; text: string }>((held) => {
+  if (held.fd >= 0) {
+    N.close(held.fd);
+    console.warn(`ResourceWarning: unclosed ${held.text}`);
+  }
+});
+
+function now(): number {
+  return performance.now();
+}
+
+/** The flag bits socket() accepts in `type` that are not part of the type. */
+const TYPE_FLAGS = SYS.SOCK_NONBLOCK | SYS.SOCK_CLOEXEC;
+
+/**
+ * A socket, as Python's `socket.socket`: the same methods with the same
+ * arguments, returning arrays where Python returns tuples.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, SOCK_STREAM, Socket } from "./mod.ts";
+ * using srv = new Socket(AF_INET, SOCK_STREAM);
+ * srv.bind(["127.0.0.1", 0]);
+ * srv.listen();
+ * console.log(srv.getsockname());
+ * ```
+ */
+export class Socket {
+  #fd: number;
+  #family: number;
+  #type: number;
+  #proto: number;
+  #timeout: number | null = null;
+  #closed = false;
+  #ioRefs = 0;
+  // Scratch buffers, reused by every call on this socket.
+  readonly #addr = new Uint8Array(codec.storage);
+  readonly #alen = new Uint32Array(1);
+  readonly #int = new Int32Array(1);
+  readonly #held: { fd: number; text: string };
+
+  /**
+   * Creates a socket, or wraps an existing descriptor, as Python's
+   * `socket.socket(family, type, proto, fileno)`.
+   *
+   * @param family address family, default `AF_INET` (or the descriptor's)
+   * @param type socket type, default `SOCK_STREAM`; may include `SOCK_NONBLOCK`
+   * @param proto protocol, default 0
+   * @param fileno an open socket descriptor to wrap instead of creating one
+   * @throws {OSError} when the OS refuses, e.g. an unsupported family
+   * @throws {RangeError} for a negative descriptor
+   */
+  constructor(family = -1, type = -1, proto = -1, fileno: number | null = null) {
+    family = toCInt(family);
+    type = toCInt(type);
+    proto = toCInt(proto);
+    if (fileno === null || fileno === undefined) {
+      if (family === -1) family = C.AF_INET;
+      if (type === -1) type = C.SOCK_STREAM;
+      if (proto === -1) proto = 0;
+      const fd = N.socket(family, type | SYS.SOCK_CLOEXEC, proto);
+      if (fd < 0) raiseErrno();
+      this.#fd = fd;
+    } else {
+      const fd = toCInt(fileno);
+      if (fd < 0) throw new RangeError("negative file descriptor");
+      this.#fd = fd;
+      const ask = (opt: number) => {
+        this.#alen[0] = 4;
+        if (N.getsockopt(fd, C.SOL_SOCKET, opt, new Uint8Array(this.#int.buffer), this.#alen) < 0) {
+          raiseErrno();
+        }
+        return this.#int[0];
+      };
+      if (family === -1) {
+        if (C.SO_DOMAIN !== undefined) family = ask(C.SO_DOMAIN);
+        else {
+          this.#alen[0] = this.#addr.byteLength;
+          if (N.getsockname(fd, this.#addr, this.#alen) < 0) raiseErrno();
+          family = codec.family(this.#addr);
+        }
+      }
+      if (type === -1) type = ask(C.SO_TYPE);
+      if (proto === -1) proto = C.SO_PROTOCOL !== undefined ? ask(C.SO_PROTOCOL) : 0;
+    }
+    this.#family = family;
+    this.#type = type & ~TYPE_FLAGS;
+    this.#proto = proto;
+    this.#held = { fd: this.#fd, text: "" };
+    this.#held.text =
+      `<socket.socket fd=${this.#fd}, family=${family}, type=${this.#type}, proto=${proto}>`;
+    finalizer.register(this, this.#held, this);
+    try {
+      if (SYS.SOCK_NONBLOCK && type & SYS.SOCK_NONBLOCK) this.#timeout = 0;
+      else if (defaultTimeout !== null) this.#setTimeout(defaultTimeout);
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  /** The address family, e.g. `AF_INET`. */
+  get family(): number {
+    return this.#family;
+  }
+  /** The socket type, e.g. `SOCK_STREAM` (without SOCK_NONBLOCK/SOCK_CLOEXEC). */
+  get type(): number {
+    return this.#type;
+  }
+  /** The protocol number. */
+  get proto(): number {
+    return this.#proto;
+  }
+  /** The timeout in seconds, `0` for non-blocking, `null` for blocking. */
+  get timeout(): number | null {
+    return this.#timeout;
+  }
+
+  // --- the one path every socket call takes on failure -------------------
+
+  /** Waits for readiness until `deadline` (ms, performance.now clock; Infinity: forever). */
+  #wait(writing: boolean, deadline: number): void {
+    for (;;) {
+      const left = deadline - now();
+      if (left <= 0) throw timedOut();
+      const ms = deadline === Infinity ? -1 : Math.min(Math.ceil(left), 0x7fffffff);
+      const r = N.poll1(this.#fd, writing ? SYS.POLLOUT : SYS.POLLIN, ms);
+      if (r > 0) return;
+      if (r === 0) throw timedOut();
+      if (N.errno() !== E.EINTR) raiseErrno();
+    }
+  }
+
+  /**
+   * Called after `op` failed: retries on EINTR (PEP 475), and in timeout mode
+   * waits for readiness on EAGAIN until the deadline; otherwise throws.
+   */
+  #retry(writing: boolean, op: () => number, deadline = -1): number {
+    for (;;) {
+      const e = N.errno();
+      if (e !== E.EINTR) {
+        const t = this.#timeout;
+        if (!t || (e !== E.EAGAIN && e !== E.EWOULDBLOCK)) throw osError(e);
+        if (deadline < 0) deadline = now() + t * 1000;
+        this.#wait(writing, deadline);
+      }
+      const r = op();
+      if (r >= 0) return r;
+    }
+  }
+
+  #check(r: number): void {
+    if (r < 0) raiseErrno();
+  }
+
+  #sockaddr(address: unknown, caller: string): number {
+    return codec.encode(this.#family, address, this.#addr, caller);
+  }
+
+  #decoded(): Address | null {
+    return codec.decode(this.#addr.subarray(0, Math.min(this.#alen[0], this.#addr.byteLength)));
+  }
+
+  // --- lifetime -------------------------------------------------------------
+
+  /**
+   * Closes the socket. Calling it again does nothing. With files from
+   * `makefile()` still open, the descriptor closes when the last one does.
+   *
+   * @throws {OSError} when the OS reports an error other than ECONNRESET
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * const s = socket();
+   * s.close();
+   * s.close(); // no error
+   * ```
+   */
+  close(): void {
+    this.#closed = true;
+    if (this.#ioRefs <= 0) this.#realClose();
+  }
+
+  #realClose(): void {
+    const fd = this.#fd;
+    if (fd < 0) return;
+    this.#fd = -1;
+    this.#held.fd = -1;
+    finalizer.unregister(this);
+    if (N.close(fd) < 0) {
+      const e = N.errno();
+      if (e !== native.errnos.ECONNRESET) throw osError(e);
+    }
+  }
+
+  /** @internal makefile() bookkeeping: a file holds the socket open. */
+  _ioRef(delta: number): void {
+    this.#ioRefs += delta;
+    if (this.#ioRefs <= 0 && this.#closed) this.#realClose();
+  }
+
+  /** `using s = socket()` closes `s` at the end of the block, as Python's `with`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * Gives up the descriptor without closing it.
+   *
+   * @returns the descriptor; the socket now reads as closed
+   * @example
+   * ```ts
+   * import { close, socket } from "./mod.ts";
+   * const fd = socket().detach();
+   * close(fd);
+   * ```
+   */
+  detach(): number {
+    const fd = this.#fd;
+    this.#fd = -1;
+    this.#held.fd = -1;
+    this.#closed = true;
+    finalizer.unregister(this);
+    return fd;
+  }
+
+  /**
+   * The descriptor, or -1 once closed.
+   *
+   * @returns the descriptor number
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * console.log(s.fileno() >= 0);
+   * ```
+   */
+  fileno(): number {
+    return this.#fd;
+  }
+
+  /**
+   * A new socket on a duplicate of the descriptor, with the same timeout.
+   *
+   * @returns the new socket
+   * @throws {OSError} when the descriptor is closed or the table is full
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * using d = s.dup();
+   * console.log(d.fileno() !== s.fileno());
+   * ```
+   */
+  dup(): Socket {
+    const fd = N.dup(this.#fd);
+    if (fd < 0) raiseErrno();
+    const s = new Socket(this.#family, this.#type, this.#proto, fd);
+    s.settimeout(this.#timeout);
+    return s;
+  }
+
+  // --- addresses ---------------------------------------------------------------
+
+  /**
+   * Binds the socket to an address.
+   *
+   * @param address `[host, port]`, `[host, port, flowinfo, scope_id]` or a path
+   * @throws {OSError} e.g. `EADDRINUSE`; {@link gaierror} for an unknown host
+   * @throws {TypeError} for an address of the wrong shape
+   * @throws {RangeError} for a port outside 0-65535
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * s.bind(["127.0.0.1", 0]);
+   * ```
+   */
+  bind(address: Address): void {
+    const len = this.#sockaddr(address, "bind");
+    this.#check(N.bind(this.#fd, this.#addr, len));
+  }
+
+  /**
+   * Connects to a remote address. In timeout mode it waits at most the
+   * timeout; non-blocking it throws BlockingIOError (EINPROGRESS).
+   *
+   * @param address the peer's address
+   * @throws {ConnectionRefusedError} when nothing listens there
+   * @throws {TimeoutError} when the timeout expires
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using srv = socket();
+   * srv.bind(["127.0.0.1", 0]);
+   * srv.listen();
+   * using c = socket();
+   * c.connect(srv.getsockname());
+   * ```
+   */
+  connect(address: Address): void {
+    this.#connect(address, true);
+  }
+
+  /**
+   * Like `connect`, but returns the errno value (0 on success) instead of
+   * throwing for OS errors. Bad addresses still throw.
+   *
+   * @param address the peer's address
+   * @returns 0, or the error code
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * console.log(s.connect_ex(["127.0.0.1", 1])); // 111 (ECONNREFUSED) on Linux
+   * ```
+   */
+  connect_ex(address: Address): number {
+    return this.#connect(address, false);
+  }
+
+  #connect(address: unknown, raise: boolean): number {
+    const len = this.#sockaddr(address, "connect");
+    if (N.connect(this.#fd, this.#addr, len) === 0) return 0;
+    let e = N.errno();
+    const t = this.#timeout;
+    if (e === E.EINTR || (e === E.EINPROGRESS && t)) {
+      // The connection goes on in the background: wait for it, then ask how it went.
+      try {
+        this.#wait(true, t ? now() + t * 1000 : Infinity);
+      } catch (err) {
+        if (!raise && err instanceof OSError) return err.errno ?? E.EWOULDBLOCK;
+        throw err;
+      }
+      e = this.getsockopt(C.SOL_SOCKET, C.SO_ERROR) as number;
+      if (e === 0) return 0;
+    }
+    if (raise) throw osError(e);
+    return e;
+  }
+
+  /**
+   * The socket's own address.
+   *
+   * @returns the address in Python's form
+   * @throws {OSError} on a closed socket
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * s.bind(["127.0.0.1", 0]);
+   * const [host, port] = s.getsockname() as [string, number];
+   * ```
+   */
+  getsockname(): Address {
+    this.#alen[0] = this.#addr.byteLength;
+    this.#check(N.getsockname(this.#fd, this.#addr, this.#alen));
+    return this.#decoded() as Address;
+  }
+
+  /**
+   * The connected peer's address.
+   *
+   * @returns the address in Python's form
+   * @throws {OSError} ENOTCONN when not connected
+   * @example
+   * ```ts
+   * import { socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * console.log(a.getpeername()); // "" (unnamed AF_UNIX peer)
+   * a.close();
+   * b.close();
+   * ```
+   */
+  getpeername(): Address {
+    this.#alen[0] = this.#addr.byteLength;
+    this.#check(N.getpeername(this.#fd, this.#addr, this.#alen));
+    return this.#decoded() as Address;
+  }
+
+  /**
+   * Listens for connections.
+   *
+   * @param backlog queue length; default min(SOMAXCONN, 128), as Python
+   * @throws {OSError} when the socket cannot listen
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * s.bind(["127.0.0.1", 0]);
+   * s.listen(5);
+   * ```
+   */
+  listen(backlog?: number): void {
+    let b = backlog === undefined ? Math.min(SYS.SOMAXCONN, 128) : toCInt(backlog);
+    if (b < 0) b = 0;
+    this.#check(N.listen(this.#fd, b));
+  }
+
+  /**
+   * Accepts a connection.
+   *
+   * @returns `[socket, address]` for the new connection
+   * @throws {BlockingIOError} non-blocking with none pending
+   * @throws {TimeoutError} when the timeout expires
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using srv = socket();
+   * srv.bind(["127.0.0.1", 0]);
+   * srv.listen();
+   * using c = socket();
+   * c.connect(srv.getsockname());
+   * const [conn, addr] = srv.accept();
+   * conn.close();
+   * ```
+   */
+  accept(): [Socket, Address] {
+    const op = () => {
+      this.#alen[0] = this.#addr.byteLength;
+      return N.accept(this.#fd, this.#addr, this.#alen);
+    };
+    let fd = op();
+    if (fd < 0) fd = this.#retry(false, op);
+    const address = this.#decoded() as Address;
+    const sock = new Socket(this.#family, this.#type, this.#proto, fd);
+    if (defaultTimeout === null && this.#timeout) sock.setblocking(true);
+    return [sock, address];
+  }
+
+  // --- options and modes ---------------------------------------------------------
+
+  /**
+   * Reads a socket option: an integer, or with `buflen` the raw bytes.
+   *
+   * @param level e.g. `SOL_SOCKET`
+   * @param optname e.g. `SO_RCVBUF`
+   * @param buflen size of the bytes form (1-1024); 0 or absent for an int
+   * @returns the integer value, or the option's bytes
+   * @throws {OSError} for an unknown option, or a buflen out of range
+   * @example
+   * ```ts
+   * import { SO_TYPE, SOL_SOCKET, socket } from "./mod.ts";
+   * using s = socket();
+   * console.log(s.getsockopt(SOL_SOCKET, SO_TYPE)); // 1
+   * ```
+   */
+  getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
+    level = toCInt(level);
+    optname = toCInt(optname);
+    const n = buflen === undefined ? 0 : toCInt(buflen);
+    if (n === 0) {
+      this.#alen[0] = 4;
+      this.#int[0] = 0;
+      this.#check(
+        N.getsockopt(this.#fd, level, optname, new Uint8Array(this.#int.buffer), this.#alen),
+      );
+      return this.#int[0];
+    }
+    if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
+    const buf = new Uint8Array(n);
+    this.#alen[0] = n;
+    this.#check(N.getsockopt(this.#fd, level, optname, buf, this.#alen));
+    return buf.slice(0, this.#alen[0]);
+  }
+
+  /**
+   * Sets a socket option: an integer, bytes, or `null` with an explicit length
+   * (Python's `setsockopt(level, opt, None, optlen)`).
+   *
+   * @param level e.g. `SOL_SOCKET`
+   * @param optname e.g. `SO_REUSEADDR`
+   * @param value an integer (a C int), the option's bytes, or `null`
+   * @param optlen with `null`: the length to pass
+   * @throws {OSError} when the OS rejects the option
+   * @throws {TypeError} for a value of the wrong type
+   * @example
+   * ```ts
+   * import { SO_REUSEADDR, SOL_SOCKET, socket } from "./mod.ts";
+   * using s = socket();
+   * s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+   * ```
+   */
+  setsockopt(
+    level: number,
+    optname: number,
+    value: number | boolean | ArrayBufferView | ArrayBuffer | null,
+    optlen?: number,
+  ): void {
+    level = toCInt(level);
+    optname = toCInt(optname);
+    if (value === null && optlen !== undefined) {
+      const len = toInt(optlen);
+      if (len < 0 || len > 0xffffffff) throw new RangeError("optlen out of range");
+      this.#check(N.setsockopt(this.#fd, level, optname, null, len));
+      return;
+    }
+    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+      this.#int[0] = toCInt(value);
+      this.#check(N.setsockopt(this.#fd, level, optname, new Uint8Array(this.#int.buffer), 4));
+      return;
+    }
+    const bytes = toBuffer(value);
+    this.#check(N.setsockopt(this.#fd, level, optname, bytes, bytes.byteLength));
+  }
+
+  #setTimeout(t: number | null): void {
+    this.#timeout = t;
+    // Timeout mode runs the descriptor non-blocking and waits with poll().
+    this.#check(N.setNonblocking(this.#fd, t !== null));
+  }
+
+  /**
+   * Blocking (`true`, timeout `null`) or non-blocking (`false`, timeout 0).
+   *
+   * @param flag whether calls block
+   * @throws {OSError} on a closed socket
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * s.setblocking(false);
+   * console.log(s.getblocking(), s.gettimeout()); // false 0
+   * ```
+   */
+  setblocking(flag: boolean): void {
+    this.#setTimeout(flag ? null : 0);
+  }
+
+  /**
+   * Whether the socket is in blocking (or timeout) mode.
+   *
+   * @returns `false` only when non-blocking
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * console.log(s.getblocking()); // true
+   * ```
+   */
+  getblocking(): boolean {
+    return this.#timeout !== 0;
+  }
+
+  /**
+   * Sets the timeout: seconds (blocking calls throw TimeoutError after it),
+   * 0 (non-blocking) or `null` (blocking).
+   *
+   * @param value seconds, or `null`
+   * @throws {RangeError} for a negative or NaN value
+   * @throws {OSError} on a closed socket
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * s.settimeout(2.5);
+   * ```
+   */
+  settimeout(value: number | null): void {
+    this.#setTimeout(toTimeout(value));
+  }
+
+  /**
+   * The timeout in seconds, 0 when non-blocking, `null` when blocking.
+   *
+   * @returns the timeout
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * console.log(s.gettimeout()); // null
+   * ```
+   */
+  gettimeout(): number | null {
+    return this.#timeout;
+  }
+
+  /**
+   * Whether child processes inherit the descriptor (new sockets: `false`).
+   *
+   * @returns the inheritable flag
+   * @throws {OSError} on a closed socket
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * console.log(s.get_inheritable()); // false
+   * ```
+   */
+  get_inheritable(): boolean {
+    const r = N.getInheritable(this.#fd);
+    if (r < 0) raiseErrno();
+    return r === 1;
+  }
+
+  /**
+   * Sets whether child processes inherit the descriptor.
+   *
+   * @param inheritable the new flag
+   * @throws {OSError} on a closed socket
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * s.set_inheritable(true);
+   * ```
+   */
+  set_inheritable(inheritable: boolean): void {
+    this.#check(N.setInheritable(this.#fd, !!inheritable));
+  }
+
+  /**
+   * Shuts down one or both directions.
+   *
+   * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`
+   * @throws {OSError} ENOTCONN when not connected
+   * @example
+   * ```ts
+   * import { SHUT_WR, socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * a.shutdown(SHUT_WR);
+   * console.log(b.recv(10).length); // 0
+   * a.close();
+   * b.close();
+   * ```
+   */
+  shutdown(how: number): void {
+    this.#check(N.shutdown(this.#fd, toCInt(how)));
+  }
+
+  // --- receiving ----------------------------------------------------------------
+
+  /**
+   * Receives up to `bufsize` bytes. An empty result means the peer closed.
+   *
+   * @param bufsize the most bytes to return
+   * @param flags `MSG_PEEK` and friends
+   * @returns a new array of the bytes received
+   * @throws {RangeError} for a negative bufsize
+   * @throws {TimeoutError} when the timeout expires
+   * @example
+   * ```ts
+   * import { socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * a.sendall("hi");
+   * console.log(new TextDecoder().decode(b.recv(1024))); // "hi"
+   * a.close();
+   * b.close();
+   * ```
+   */
+  recv(bufsize: number, flags = 0): Uint8Array {
+    const size = toSize(bufsize);
+    if (size < 0) throw new RangeError("negative buffersize in recv");
+    const buf = new Uint8Array(size);
+    let n = N.recv(this.#fd, buf, flags);
+    if (n < 0) n = this.#retry(false, () => N.recv(this.#fd, buf, flags));
+    return n === size ? buf : n * 2 >= size ? buf.subarray(0, n) : buf.slice(0, n);
+  }
+
+  /**
+   * Receives into an existing buffer, without allocating.
+   *
+   * @param buffer where the bytes go
+   * @param nbytes the most to receive (0: the buffer's length)
+   * @param flags `MSG_PEEK` and friends
+   * @returns the number of bytes received
+   * @throws {RangeError} when nbytes is negative or larger than the buffer
+   * @example
+   * ```ts
+   * import { socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * a.send(new Uint8Array([1, 2, 3]));
+   * const buf = new Uint8Array(16);
+   * console.log(b.recv_into(buf)); // 3
+   * a.close();
+   * b.close();
+   * ```
+   */
+  recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
+    const view = this.#into(buffer, nbytes, "recv_into", "buffer too small for requested bytes");
+    let n = N.recv(this.#fd, view, flags);
+    if (n < 0) n = this.#retry(false, () => N.recv(this.#fd, view, flags));
+    return n;
+  }
+
+  #into(buffer: unknown, nbytes: number, caller: string, tooBig: string): Uint8Array {
+    const buf = toWritable(buffer);
+    const n = toSize(nbytes);
+    if (n < 0) throw new RangeError(`negative buffersize in ${caller}`);
+    if (n > buf.byteLength) throw new RangeError(tooBig);
+    return n === 0 || n === buf.byteLength ? buf : buf.subarray(0, n);
+  }
+
+  /**
+   * Receives data and the sender's address.
+   *
+   * @param bufsize the most bytes to return
+   * @param flags `MSG_PEEK` and friends
+   * @returns `[data, address]`; the address is `null` where the OS gives none
+   * @throws {RangeError} for a negative bufsize
+   * @example
+   * ```ts
+   * import { AF_INET, SOCK_DGRAM, socket } from "./mod.ts";
+   * using a = socket(AF_INET, SOCK_DGRAM);
+   * a.bind(["127.0.0.1", 0]);
+   * using b = socket(AF_INET, SOCK_DGRAM);
+   * b.sendto("ping", a.getsockname());
+   * const [data, from] = a.recvfrom(1500);
+   * ```
+   */
+  recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
+    const size = toSize(bufsize);
+    if (size < 0) throw new RangeError("negative buffersize in recvfrom");
+    const buf = new Uint8Array(size);
+    const n = this.#recvfrom(buf, flags);
+    return [n === size ? buf : buf.slice(0, n), this.#decoded()];
+  }
+
+  #recvfrom(buf: Uint8Array, flags: number): number {
+    const op = () => {
+      this.#alen[0] = this.#addr.byteLength;
+      return N.recvfrom(this.#fd, buf, flags, this.#addr, this.#alen);
+    };
+    const n = op();
+    return n < 0 ? this.#retry(false, op) : n;
+  }
+
+  /**
+   * Receives into a buffer, with the sender's address.
+   *
+   * @param buffer where the bytes go
+   * @param nbytes the most to receive (0: the buffer's length)
+   * @param flags `MSG_PEEK` and friends
+   * @returns `[nbytes, address]`
+   * @throws {RangeError} when nbytes is negative or larger than the buffer
+   * @example
+   * ```ts
+   * import { AF_INET, SOCK_DGRAM, socket } from "./mod.ts";
+   * using a = socket(AF_INET, SOCK_DGRAM);
+   * a.bind(["127.0.0.1", 0]);
+   * a.sendto("x", a.getsockname());
+   * const [n, from] = a.recvfrom_into(new Uint8Array(64));
+   * ```
+   */
+  recvfrom_into(
+    buffer: ArrayBufferView | ArrayBuffer,
+    nbytes = 0,
+    flags = 0,
+  ): [number, Address | null] {
+    const view = this.#into(
+      buffer,
+      nbytes,
+      "recvfrom_into",
+      "nbytes is greater than the length of the buffer",
+    );
+    const n = this.#recvfrom(view, flags);
+    return [n, this.#decoded()];
+  }
+
+  /**
+   * Receives data and ancillary data (control messages).
+   *
+   * @param bufsize the most data bytes
+   * @param ancbufsize room for ancillary data (see `CMSG_SPACE`)
+   * @param flags `MSG_PEEK` and friends
+   * @returns `[data, ancdata, msg_flags, address]`
+   * @throws {RangeError} for negative sizes
+   * @example
+   * ```ts
+   * import { CMSG_SPACE, socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * a.sendmsg(["hi"]);
+   * const [data, anc, flags, addr] = b.recvmsg(16, CMSG_SPACE(4));
+   * a.close();
+   * b.close();
+   * ```
+   */
+  recvmsg(
+    bufsize: number,
+    ancbufsize = 0,
+    flags = 0,
+  ): [Uint8Array, AncData[], number, Address | null] {
+    const size = toSize(bufsize);
+    if (size < 0) throw new RangeError("negative buffer size in recvmsg()");
+    const buf = new Uint8Array(size);
+    const [n, anc, mflags, addr] = this.#recvmsg([buf], ancbufsize, flags);
+    return [n === size ? buf : buf.slice(0, n), anc, mflags, addr];
+  }
+
+  /**
+   * Receives into several buffers, with ancillary data.
+   *
+   * @param buffers the buffers to fill, in order
+   * @param ancbufsize room for ancillary data
+   * @param flags `MSG_PEEK` and friends
+   * @returns `[nbytes, ancdata, msg_flags, address]`
+   * @throws {RangeError} for a negative ancbufsize
+   * @example
+   * ```ts
+   * import { socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * a.send("hello");
+   * const head = new Uint8Array(2), rest = new Uint8Array(8);
+   * const [n] = b.recvmsg_into([head, rest]);
+   * a.close();
+   * b.close();
+   * ```
+   */
+  recvmsg_into(
+    buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+    ancbufsize = 0,
+    flags = 0,
+  ): [number, AncData[], number, Address | null] {
+    const bufs = [...buffers].map((b) => toWritable(b));
+    return this.#recvmsg(bufs, ancbufsize, flags);
+  }
+
+  #recvmsg(
+    bufs: Uint8Array[],
+    ancbufsize: number,
+    flags: number,
+  ): [number, AncData[], number, Address | null] {
+    const anc = toSize(ancbufsize);
+    if (anc < 0) throw new RangeError("invalid ancillary data buffer length");
+    const op = () => N.recvmsg(this.#fd, bufs, anc, toCInt(flags), this.#addr.byteLength);
+    let r = op();
+    if (r.n < 0) {
+      this.#retry(false, () => (r = op()).n);
+    }
+    return [r.n, r.ancillary, r.flags, codec.decode(r.addr)];
+  }
+
+  // --- sending --------------------------------------------------------------------
+
+  /**
+   * Sends data; may send only part of it.
+   *
+   * @param data bytes, any view or buffer, or a string (UTF-8)
+   * @param flags `MSG_DONTWAIT` and friends
+   * @returns the number of bytes sent
+   * @throws {BrokenPipeError} when the peer is gone
+   * @example
+   * ```ts
+   * import { socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * console.log(a.send("abc")); // 3
+   * a.close();
+   * b.close();
+   * ```
+   */
+  send(data: Data, flags = 0): number {
+    const buf = toBytes(data);
+    let n = N.send(this.#fd, buf, flags);
+    if (n < 0) n = this.#retry(true, () => N.send(this.#fd, buf, flags));
+    return n;
+  }
+
+  /**
+   * Sends all of the data, looping over partial sends. In timeout mode the
+   * timeout bounds the whole call.
+   *
+   * @param data bytes, any view or buffer, or a string (UTF-8)
+   * @param flags `MSG_DONTWAIT` and friends
+   * @throws {TimeoutError} when the timeout expires first
+   * @throws {BrokenPipeError} when the peer is gone
+   * @example
+   * ```ts
+   * import { socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * a.sendall("hello");
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendall(data: Data, flags = 0): void {
+    const buf = toBytes(data);
+    const deadline = this.#timeout ? now() + this.#timeout * 1000 : -1;
+    let off = 0;
+    while (off < buf.byteLength) {
+      const part = off === 0 ? buf : buf.subarray(off);
+      let n = N.send(this.#fd, part, flags);
+      if (n < 0) n = this.#retry(true, () => N.send(this.#fd, part, flags), deadline);
+      off += n;
+    }
+  }
+
+  /**
+   * Sends a datagram to an address: `sendto(data, address)` or
+   * `sendto(data, flags, address)`, as Python.
+   *
+   * @param data bytes, any view or buffer, or a string (UTF-8)
+   * @param flagsOrAddress the flags, or the address
+   * @param address the address, when flags are given
+   * @returns the number of bytes sent
+   * @throws {TypeError} without an address
+   * @example
+   * ```ts
+   * import { AF_INET, SOCK_DGRAM, socket } from "./mod.ts";
+   * using s = socket(AF_INET, SOCK_DGRAM);
+   * s.sendto("ping", ["127.0.0.1", 9]);
+   * ```
+   */
+  sendto(data: Data, flagsOrAddress: number | Address, address?: Address): number {
+    let flags = 0;
+    let addr: unknown = flagsOrAddress;
+    if (arguments.length >= 3) {
+      flags = toCInt(flagsOrAddress);
+      addr = address;
+    } else if (arguments.length < 2) {
+      throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
+    }
+    const buf = toBytes(data);
+    const len = this.#sockaddr(addr, "sendto");
+    const op = () => N.sendto(this.#fd, buf, flags, this.#addr, len);
+    const n = op();
+    return n < 0 ? this.#retry(true, op) : n;
+  }
+
+  /**
+   * Sends data from several buffers and ancillary data in one call.
+   *
+   * @param buffers the data, gathered in order
+   * @param ancdata `[level, type, data]` control messages
+   * @param flags send flags
+   * @param address destination, for unconnected sockets
+   * @returns the number of data bytes sent
+   * @throws {OSError} when the OS rejects the message
+   * @example
+   * ```ts
+   * import { SCM_RIGHTS, SOL_SOCKET, socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * a.sendmsg(["fd follows"], [[SOL_SOCKET, SCM_RIGHTS, new Int32Array([0])]]);
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendmsg(
+    buffers: Iterable<Data>,
+    ancdata: Iterable<[number, number, Data]> = [],
+    flags = 0,
+    address: Address | null = null,
+  ): number {
+    const bufs = [...buffers].map(toBytes);
+    const anc = [...ancdata].map(([l, t, d]): AncData => {
+      return [toCInt(l), toCInt(t), toBytes(d)];
+    });
+    let addr: Uint8Array | null = null;
+    if (address !== null && address !== undefined) {
+      addr = this.#addr.slice(0, this.#sockaddr(address, "sendmsg"));
+    }
+    const op = () => N.sendmsg(this.#fd, bufs, anc, toCInt(flags), addr);
+    const n = op();
+    return n < 0 ? this.#retry(true, op) : n;
+  }
+
+  /**
+   * Sends a file, zero-copy where the OS has sendfile(2), else by reading and
+   * sending. Python's `socket.sendfile(file, offset, count)`.
+   *
+   * @param file a descriptor, a path, or an object with `fileno()`
+   * @param offset where in the file to start
+   * @param count how many bytes at most (`null`: to the end)
+   * @returns the number of bytes sent
+   * @throws {RangeError} for a non-stream or non-blocking socket, or bad offset/count
+   * @example
+   * ```ts
+   * import { socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * const sent = a.sendfile("/etc/hostname");
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
+    if (this.#type !== C.SOCK_STREAM) {
+      throw new RangeError("only SOCK_STREAM type sockets are supported");
+    }
+    if (this.#timeout === 0) throw new RangeError("non-blocking sockets are not supported");
+    const start = toSize(offset);
+    if (start < 0) throw new RangeError(`offset must be >= 0 (got ${start})`);
+    if (count !== null && count !== undefined) {
+      if (!Number.isInteger(count)) {
+        throw new TypeError(`count must be a positive integer (got ${pyRepr(count)})`);
+      }
+      if (count <= 0) throw new RangeError(`count must be a positive integer (got ${count})`);
+    }
+    let fd: number;
+    let owned = false;
+    if (typeof file === "number") fd = file;
+    else if (typeof file === "string" || file instanceof URL) {
+      const path = file instanceof URL ? decodeURIComponent(file.pathname) : file;
+      fd = N.openRead(path);
+      if (fd < 0) raiseErrno();
+      owned = true;
+    } else fd = toCInt(file.fileno());
+    try {
+      return this.#sendfile(fd, start, count ?? Infinity);
+    } finally {
+      if (owned) N.close(fd);
+    }
+  }
+
+  #sendfile(fd: number, start: number, count: number): number {
+    const offset = new BigInt64Array([BigInt(start)]);
+    const deadline = this.#timeout ? now() + this.#timeout * 1000 : -1;
+    let total = 0;
+    while (total < count) {
+      const want = Math.min(count - total, 0x40000000);
+      const op = () => N.sendfile(this.#fd, fd, offset, want);
+      let n = op();
+      if (n < 0) {
+        const e = N.errno();
+        if (total === 0 && (e === E.ENOSYS || e === E.EINVAL)) {
+          return this.#sendfileByCopy(fd, start, count);
+        }
+        n = this.#retry(true, op, deadline);
+      }
+      if (n === 0) break;
+      total += n;
+    }
+    return total;
+  }
+
+  #sendfileByCopy(fd: number, start: number, count: number): number {
+    const chunk = new Uint8Array(Math.min(count, 65536));
+    let total = 0;
+    while (total < count) {
+      const part = count - total < chunk.byteLength ? chunk.subarray(0, count - total) : chunk;
+      let n = N.pread(fd, part, start + total);
+      while (n < 0 && N.errno() === E.EINTR) n = N.pread(fd, part, start + total);
+      if (n < 0) raiseErrno();
+      if (n === 0) break;
+      this.sendall(part.subarray(0, n));
+      total += n;
+    }
+    return total;
+  }
+
+  /**
+   * A file object over the socket, as Python's `makefile`: `read`,
+   * `readline`, `write`, `flush`, `close`. Modes "r", "w", "rw", with "b" for
+   * bytes; text modes use UTF-8.
+   *
+   * @param mode a combination of r, w and b
+   * @param buffering buffer size in bytes (default 8192; 0 unbuffered, binary only)
+   * @returns the file
+   * @throws {RangeError} for an invalid mode
+   * @example
+   * ```ts
+   * import { socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * const w = a.makefile("w");
+   * w.write("line\n");
+   * w.flush();
+   * const r = b.makefile("r");
+   * console.log(r.readline()); // "line\n"
+   * w.close(); r.close(); a.close(); b.close();
+   * ```
+   */
+  makefile(mode = "r", buffering: number | null = null): SocketFile {
+    return new SocketFile(this, mode, buffering);
+  }
+
+  /** Python's repr, for `console.log` and `Deno.inspect`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    const fd = this.#fd;
+    let s = `<socket.socket${fd < 0 ? " [closed]" : ""} fd=${fd}, family=${this.#family}, ` +
+      `type=${this.#type}, proto=${this.#proto}`;
+    if (fd >= 0) {
+      for (
+        const [name, get] of [["laddr", () => this.getsockname()], [
+          "raddr",
+          () => this.getpeername(),
+        ]] as const
+      ) {
+        try {
+          const a = get();
+          if (a !== "" && !(a instanceof Uint8Array && a.byteLength === 0)) {
+            s += `, ${name}=${pyRepr(a)}`;
+          }
+        } catch (e) {
+          if (!(e instanceof OSError)) throw e;
+        }
+      }
+    }
+    return s + ">";
+  }
+}
+
+/**
+ * Creates a socket, as Python's `socket.socket(family, type, proto, fileno)`.
+ *
+ * @param family address family, default `AF_INET`
+ * @param type socket type, default `SOCK_STREAM`
+ * @param proto protocol, default 0
+ * @param fileno an open socket descriptor to wrap
+ * @returns the socket
+ * @throws {OSError} when the OS refuses
+ * @example
+ * ```ts
+ * import { AF_INET6, socket, SOCK_DGRAM } from "./mod.ts";
+ * using s = socket(AF_INET6, SOCK_DGRAM);
+ * ```
+ */
+export function socket(family = -1, type = -1, proto = -1, fileno: number | null = null): Socket {
+  return new Socket(family, type, proto, fileno);
+}
+
+/** Python's `socket.SocketType`: the socket class. */
+export const SocketType: typeof Socket = Socket;

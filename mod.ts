@@ -1,0 +1,113 @@
+/**
+ * pysocket: Python's `socket` module for Deno, on the operating system's own
+ * socket library through FFI. Python code ports line by line:
+ *
+ * ```ts
+ * import * as socket from "./mod.ts";
+ *
+ * using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+ * s.bind(["127.0.0.1", 0]);
+ * s.listen();
+ * console.log("listening on", s.getsockname());
+ * ```
+ *
+ * Every method keeps Python's name and argument order; tuples are arrays,
+ * `None` is `null`, bytes are `Uint8Array`, timeouts are seconds. Errors are
+ * Python's: {@link OSError} and its errno subclasses, {@link gaierror},
+ * {@link herror}, {@link TimeoutError}; `TypeError` and `RangeError` (Python's
+ * ValueError/OverflowError) for bad arguments.
+ *
+ * Needs `--allow-ffi`: the calls go straight to libc (ws2_32 on Windows).
+ *
+ * @module
+ */
+
+export * from "./lib/constants.ts";
+export {
+  BlockingIOError,
+  BrokenPipeError,
+  ChildProcessError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileExistsError,
+  FileNotFoundError,
+  gaierror,
+  herror,
+  InterruptedError,
+  IsADirectoryError,
+  NotADirectoryError,
+  OSError,
+  /** Python's `socket.error`, an alias of {@link OSError}. */
+  OSError as error,
+  PermissionError,
+  ProcessLookupError,
+  TimeoutError,
+  /** Python's `socket.timeout`, an alias of {@link TimeoutError}. */
+  TimeoutError as timeout,
+} from "./lib/errors.ts";
+export type {
+  Address,
+  Inet4Address,
+  Inet6Address,
+  NetlinkAddress,
+  PacketAddress,
+} from "./lib/address.ts";
+export {
+  type AncData,
+  type Data,
+  getdefaulttimeout,
+  type SendfileSource,
+  setdefaulttimeout,
+  Socket,
+  socket,
+  SocketType,
+} from "./lib/socket.ts";
+export { SocketFile } from "./lib/io.ts";
+export {
+  CMSG_LEN,
+  CMSG_SPACE,
+  htonl,
+  htons,
+  inet_aton,
+  inet_ntoa,
+  inet_ntop,
+  inet_pton,
+  ntohl,
+  ntohs,
+} from "./lib/convert.ts";
+export {
+  type AddrInfoEntry,
+  getaddrinfo,
+  getfqdn,
+  gethostbyaddr,
+  gethostbyname,
+  gethostbyname_ex,
+  gethostname,
+  getnameinfo,
+  getprotobyname,
+  getservbyname,
+  getservbyport,
+  if_indextoname,
+  if_nameindex,
+  if_nametoindex,
+} from "./lib/resolver.ts";
+export {
+  close,
+  create_connection,
+  create_server,
+  type CreateConnectionOptions,
+  type CreateServerOptions,
+  dup,
+  fromfd,
+  has_dualstack_ipv6,
+  recv_fds,
+  send_fds,
+  socketpair,
+} from "./lib/create.ts";
+export { select, type Selectable } from "./lib/select.ts";
+
+/** Python's `socket.has_ipv6`: whether IPv6 is supported (always, here). */
+export const has_ipv6: boolean = true;
