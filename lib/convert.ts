@@ -1,13 +1,13 @@
 // Byte order and address text conversions: htons & co., inet_*, CMSG_*.
 
 import { native } from "../ffi/mod.ts";
-import { pyType, toBuffer, toInt } from "./_args.ts";
+import { pyType, toBuffer, toCInt, toInt } from "./_args.ts";
 import { OSError, raiseErrno } from "./errors.ts";
 
 const C = native.constants;
 
 function u16(x: unknown, name: string): number {
-  const n = toInt(x);
+  const n = toCInt(x);
   if (n < 0) {
     throw new RangeError(`${name}: can't convert negative Python int to C 16-bit unsigned integer`);
   }

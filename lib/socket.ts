@@ -554,7 +554,12 @@ export class Socket {
       return;
     }
     if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
-      this.#int[0] = toCInt(value);
+      const n = toInt(value);
+      // Python tries the int form, then the bytes form, and reports the latter.
+      if (n > 0x7fffffff || n < -0x80000000) {
+        throw new TypeError("a bytes-like object is required, not 'int'");
+      }
+      this.#int[0] = n;
       this.#check(N.setsockopt(this.#fd, level, optname, new Uint8Array(this.#int.buffer), 4));
       return;
     }
