@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "npm:fast-check@3";
+import fc from "fast-check";
 import * as socket from "../mod.ts";
 import { jsName, outcome, python } from "./_helpers.ts";
 
