@@ -539,3 +539,34 @@ Deno.test("Opening and closing 10,000 sockets in every mode leaks no descriptor"
   }
   assert.equal(openFds(), before);
 });
+
+Deno.test("Socket.recv() retries when a signal interrupts it, in timeout and blocking modes", async () => {
+  // The thread running this test (deno test may not run it on the process's first thread).
+  const libc = Deno.dlopen("libc.so.6", { gettid: { parameters: [], result: "i32" } });
+  const tid = libc.symbols.gettid();
+  libc.close();
+  let caught = 0;
+  const onSignal = () => caught++;
+  Deno.addSignalListener("SIGUSR1", onSignal);
+  try {
+    for (const timeout of [5, null]) {
+      const [a, b] = socket.socketpair();
+      a.settimeout(timeout);
+      const worker = new Worker(new URL("./_signal_worker.ts", import.meta.url), {
+        type: "module",
+      });
+      const done = new Promise((r) => (worker.onmessage = r));
+      worker.postMessage({ pid: Deno.pid, tid, fd: b.fileno(), signals: 3 });
+      // Blocks this thread until the worker writes, after three signals hit it.
+      assert.equal(decoder.decode(a.recv(100)), "after signals");
+      await done;
+      worker.terminate();
+      a.close();
+      b.close();
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(caught >= 1, "the signals were delivered");
+  } finally {
+    Deno.removeSignalListener("SIGUSR1", onSignal);
+  }
+});
