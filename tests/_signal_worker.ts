@@ -1,3 +1,5 @@
+/// <reference no-default-lib="true" />
+/// <reference lib="deno.worker" />
 // Worker for the EINTR test: interrupts the main thread with SIGUSR1 through
 // tgkill (so the signal lands on that thread), then writes to a descriptor.
 const libc = Deno.dlopen("libc.so.6", {
