@@ -36,7 +36,7 @@ export class OSError extends Error {
    */
   constructor(errnoOrMessage: number | string, strerror?: string) {
     const code = typeof errnoOrMessage === "number" ? errnoOrMessage : null;
-    const text = code === null ? null : strerror ?? native.strerror(code);
+    const text = code === null ? null : strerror ?? describe(code);
     super(code === null ? String(errnoOrMessage) : `[Errno ${code}] ${text}`);
     this.errno = code;
     this.strerror = text;
@@ -205,6 +205,14 @@ export class gaierror extends OSError {}
  * ```
  */
 export class herror extends OSError {}
+
+// strerror() text per errno, fetched once: errors on hot paths (EAGAIN) stay cheap.
+const texts = new Map<number, string>();
+function describe(code: number): string {
+  let t = texts.get(code);
+  if (t === undefined) texts.set(code, t = native.strerror(code));
+  return t;
+}
 
 const E = native.errnos;
 const byErrno = new Map<number, typeof OSError>();

@@ -95,6 +95,7 @@ export class Socket {
   readonly #addr = new Uint8Array(codec.storage);
   readonly #alen = new Uint32Array(1);
   readonly #int = new Int32Array(1);
+  readonly #intBytes = new Uint8Array(this.#int.buffer);
   readonly #held: { fd: number; text: string };
 
   /**
@@ -125,7 +126,7 @@ export class Socket {
       this.#fd = fd;
       const ask = (opt: number) => {
         this.#alen[0] = 4;
-        if (N.getsockopt(fd, C.SOL_SOCKET, opt, new Uint8Array(this.#int.buffer), this.#alen) < 0) {
+        if (N.getsockopt(fd, C.SOL_SOCKET, opt, this.#intBytes, this.#alen) < 0) {
           raiseErrno();
         }
         return this.#int[0];
@@ -511,7 +512,7 @@ export class Socket {
       this.#alen[0] = 4;
       this.#int[0] = 0;
       this.#check(
-        N.getsockopt(this.#fd, level, optname, new Uint8Array(this.#int.buffer), this.#alen),
+        N.getsockopt(this.#fd, level, optname, this.#intBytes, this.#alen),
       );
       return this.#int[0];
     }
@@ -560,7 +561,7 @@ export class Socket {
         throw new TypeError("a bytes-like object is required, not 'int'");
       }
       this.#int[0] = n;
-      this.#check(N.setsockopt(this.#fd, level, optname, new Uint8Array(this.#int.buffer), 4));
+      this.#check(N.setsockopt(this.#fd, level, optname, this.#intBytes, 4));
       return;
     }
     const bytes = toBuffer(value);
