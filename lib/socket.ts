@@ -63,6 +63,11 @@ const finalizer = new FinalizationRegistry<{ fd: number; text: string }>((held) 
   }
 });
 
+/** Flags as a C int; integers pass at the cost of one comparison. */
+function flagsOf(v: unknown): number {
+  return ((v as number) | 0) === v ? v as number : toCInt(v);
+}
+
 function now(): number {
   return performance.now();
 }
@@ -713,6 +718,7 @@ export class Socket {
    * ```
    */
   recv(bufsize: number, flags = 0): Uint8Array {
+    flags = flagsOf(flags);
     const size = toSize(bufsize);
     if (size < 0) throw new RangeError("negative buffersize in recv");
     const buf = new Uint8Array(size);
@@ -741,6 +747,7 @@ export class Socket {
    * ```
    */
   recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
+    flags = flagsOf(flags);
     const view = this.#into(buffer, nbytes, "recv_into", "buffer too small for requested bytes");
     let n = N.recv(this.#fd, view, flags);
     if (n < 0) n = this.#retry(false, () => N.recv(this.#fd, view, flags));
@@ -773,6 +780,7 @@ export class Socket {
    * ```
    */
   recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
+    flags = flagsOf(flags);
     const size = toSize(bufsize);
     if (size < 0) throw new RangeError("negative buffersize in recvfrom");
     const buf = new Uint8Array(size);
@@ -811,6 +819,7 @@ export class Socket {
     nbytes = 0,
     flags = 0,
   ): [number, Address | null] {
+    flags = flagsOf(flags);
     const view = this.#into(
       buffer,
       nbytes,
@@ -913,6 +922,7 @@ export class Socket {
    * ```
    */
   send(data: Data, flags = 0): number {
+    flags = flagsOf(flags);
     const buf = toBytes(data);
     let n = N.send(this.#fd, buf, flags);
     if (n < 0) n = this.#retry(true, () => N.send(this.#fd, buf, flags));
@@ -937,6 +947,7 @@ export class Socket {
    * ```
    */
   sendall(data: Data, flags = 0): void {
+    flags = flagsOf(flags);
     const buf = toBytes(data);
     const deadline = this.#timeout ? now() + this.#timeout * 1000 : -1;
     let off = 0;

@@ -50,6 +50,8 @@ const cases: [string, string, (e: Env) => unknown][] = [
   ["recv unconnected", `s.recv(10)`, (e) => e.s.recv(10)],
   ["send unconnected", `s.send(b"x")`, (e) => e.s.send(new Uint8Array([1]))],
   ["send int", `s.send(5)`, (e) => e.s.send(5 as Any)],
+  ["send str flags", `s.send(b"x", "abc")`, (e) => e.s.send("x", "abc" as Any)],
+  ["recv float flags", `s.recv(1, 1.5)`, (e) => e.s.recv(1, 1.5)],
   ["sendto without address", `u.sendto(b"x")`, (e) => (e.u.sendto as Any)(new Uint8Array(1))],
   ["sendto str address", `u.sendto(b"x", "x")`, (e) => e.u.sendto(new Uint8Array(1), "x")],
   [
