@@ -6,6 +6,8 @@ import type { AddrInfo, Cmsg, HostEnt, MsgIn, Native, SysValues } from "../nativ
 import { linuxSymbols, symbols } from "./symbols.ts";
 import { constants as linuxConstants } from "./constants_linux.ts";
 import { errnos as linuxErrnos } from "./errno_linux.ts";
+import { constants as darwinConstants } from "./constants_darwin.ts";
+import { errnos as darwinErrnos } from "./errno_darwin.ts";
 
 /** Facts about one POSIX platform that the backend needs. */
 interface Platform {
@@ -69,8 +71,8 @@ const darwin: Platform = {
   os: "darwin",
   library: "/usr/lib/libSystem.B.dylib",
   layout: darwinLayout,
-  constants: {},
-  errnos: {},
+  constants: darwinConstants,
+  errnos: darwinErrnos,
   sys: { ...POLL, SOCK_NONBLOCK: 0, SOCK_CLOEXEC: 0, cmsgHeader: 12, cmsgAlign: 4, SOMAXCONN: 128 },
   O_NONBLOCK: 4,
   O_CLOEXEC: 0x1000000,
