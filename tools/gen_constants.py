@@ -52,7 +52,7 @@ out = ["// Python's socket constants as typed exports, one per name. Generated b
        ""]
 for k in sorted(vals):
     prefix = k.split("_")[0]
-    kind = kinds.get(prefix) or kinds.get(k) or kinds["E"] if k.startswith("E") and "_" not in k else kinds.get(prefix, "constant")
+    kind = kinds["E"] if k.startswith("E") and "_" not in k else kinds.get(prefix, "constant")
     everywhere = k in darwin
     doc = f"/** {kind[0].upper() + kind[1:]} `{k}`, as Python's `socket.{k}`."
     if not everywhere:
