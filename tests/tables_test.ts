@@ -5,6 +5,9 @@ import { constants as darwin, system } from "../ffi/posix/constants_darwin.ts";
 import { errnos as darwinErrnos } from "../ffi/posix/errno_darwin.ts";
 import { constants as linux } from "../ffi/posix/constants_linux.ts";
 import { errnos as linuxErrnos } from "../ffi/posix/errno_linux.ts";
+import { darwin as layout } from "../ffi/layout.ts";
+import { AddressCodec } from "../lib/address.ts";
+import * as socket from "../mod.ts";
 
 const reference = new URL("../../shared/reference/darwin/", import.meta.url);
 const read = (name: string) => JSON.parse(Deno.readTextFileSync(new URL(name, reference)));
@@ -33,4 +36,54 @@ Deno.test("names on both tables that differ in value are the known BSD/Linux dif
   assert.notEqual(darwin.AF_INET6, linux.AF_INET6);
   assert.notEqual(darwin.SOL_SOCKET, linux.SOL_SOCKET);
   assert.equal(darwin.SOL_SOCKET, 0xffff);
+});
+
+Deno.test("the address codec writes macOS sockaddrs byte for byte: length byte, 1-byte family", () => {
+  // Numeric hosts only; translate the macOS family to this machine's for inet_*.
+  const local = (f: number) => f === darwin.AF_INET6 ? socket.AF_INET6 : socket.AF_INET;
+  const codec = new AddressCodec(layout, darwin, {
+    inet_pton: (f, t) => socket.inet_pton(local(f), t),
+    inet_ntop: (f, b) => socket.inet_ntop(local(f), b),
+    resolve: () => socket.EAI_NONAME,
+    if_nametoindex: () => 0,
+    if_indextoname: () => null,
+  });
+  const buf = new Uint8Array(128);
+  // struct sockaddr_in: sin_len 16, sin_family 2, port big-endian, address, 8 zero bytes.
+  let n = codec.encode(darwin.AF_INET, ["10.1.2.3", 0x1234], buf, "bind");
+  assert.deepEqual([...buf.subarray(0, n)], [
+    16,
+    2,
+    0x12,
+    0x34,
+    10,
+    1,
+    2,
+    3,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]);
+  assert.deepEqual(codec.decode(buf.subarray(0, n)), ["10.1.2.3", 0x1234]);
+  // struct sockaddr_in6: length 28, family 30, port, flowinfo (big-endian), address, scope id.
+  n = codec.encode(darwin.AF_INET6, ["::1", 80, 5, 7], buf, "bind");
+  assert.equal(n, 28);
+  assert.deepEqual([...buf.subarray(0, 8)], [28, 30, 0, 80, 0, 0, 0, 5]);
+  assert.equal(buf[23], 1);
+  assert.deepEqual([...buf.subarray(24, 28)], [7, 0, 0, 0]);
+  assert.deepEqual(codec.decode(buf.subarray(0, n)), ["::1", 80, 5, 7]);
+  // struct sockaddr_un: sun_len, sun_family 1, a path of at most 103 bytes plus NUL.
+  n = codec.encode(darwin.AF_UNIX, "/tmp/s", buf, "bind");
+  assert.deepEqual([...buf.subarray(0, n)], [8, 1, ...new TextEncoder().encode("/tmp/s")]);
+  assert.equal(codec.decode(buf.subarray(0, n)), "/tmp/s");
+  assert.throws(
+    () => codec.encode(darwin.AF_UNIX, "x".repeat(104), buf, "bind"),
+    /AF_UNIX path too long/,
+  );
+  codec.encode(darwin.AF_UNIX, "x".repeat(103), buf, "bind");
 });
