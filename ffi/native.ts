@@ -52,8 +52,6 @@ export interface SysValues {
   /** Size of one cmsghdr header and the alignment of control data. */
   cmsgHeader: number;
   cmsgAlign: number;
-  /** Python's default listen() backlog bound. */
-  SOMAXCONN: number;
 }
 
 /** The native backend. */

@@ -62,9 +62,10 @@ export function select<R extends Selectable, W extends Selectable, X extends Sel
   const index = new Map<number, number>();
   const fds: number[] = [];
   const events: number[] = [];
-  lists.forEach((list, k) => {
-    for (const item of list) {
-      const fd = fdOf(item);
+  // Each item's descriptor, asked once: fileno() may be user code.
+  const fdLists = lists.map((list) => list.map(fdOf));
+  fdLists.forEach((list, k) => {
+    for (const fd of list) {
       let i = index.get(fd);
       if (i === undefined) {
         i = fds.length;
@@ -92,6 +93,6 @@ export function select<R extends Selectable, W extends Selectable, X extends Sel
     SYS.POLLPRI,
   ];
   const pick = <T extends Selectable>(list: T[], k: number) =>
-    list.filter((item) => revents[index.get(fdOf(item))!] & masks[k]);
+    list.filter((_, i) => revents[index.get(fdLists[k][i])!] & masks[k]);
   return [pick(lists[0], 0), pick(lists[1], 1), pick(lists[2], 2)];
 }

@@ -456,7 +456,7 @@ export class Socket {
    * ```
    */
   listen(backlog?: number): void {
-    let b = backlog === undefined ? Math.min(SYS.SOMAXCONN, 128) : toCInt(backlog);
+    let b = backlog === undefined ? Math.min(C.SOMAXCONN, 128) : toCInt(backlog);
     if (b < 0) b = 0;
     this.#check(N.listen(this.#fd, b));
   }
@@ -895,7 +895,8 @@ export class Socket {
   ): [number, AncData[], number, Address | null] {
     const anc = toSize(ancbufsize);
     if (anc < 0) throw new RangeError("invalid ancillary data buffer length");
-    const op = () => N.recvmsg(this.#fd, bufs, anc, toCInt(flags), this.#addr.byteLength);
+    const f = toCInt(flags);
+    const op = () => N.recvmsg(this.#fd, bufs, anc, f, this.#addr.byteLength);
     let r = op();
     if (r.n < 0) {
       this.#retry(false, () => (r = op()).n);
@@ -1023,7 +1024,8 @@ export class Socket {
     if (address !== null && address !== undefined) {
       addr = this.#addr.slice(0, this.#sockaddr(address, "sendmsg"));
     }
-    const op = () => N.sendmsg(this.#fd, bufs, anc, toCInt(flags), addr);
+    const f = toCInt(flags);
+    const op = () => N.sendmsg(this.#fd, bufs, anc, f, addr);
     const n = op();
     return n < 0 ? this.#retry(true, op) : n;
   }

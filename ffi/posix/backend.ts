@@ -49,7 +49,6 @@ const linux: Platform = {
     SOCK_CLOEXEC: 0o2000000,
     cmsgHeader: 16,
     cmsgAlign: 8,
-    SOMAXCONN: 4096,
   },
   O_NONBLOCK: 0o4000,
   O_CLOEXEC: 0o2000000,
@@ -73,7 +72,7 @@ const darwin: Platform = {
   layout: darwinLayout,
   constants: darwinConstants,
   errnos: darwinErrnos,
-  sys: { ...POLL, SOCK_NONBLOCK: 0, SOCK_CLOEXEC: 0, cmsgHeader: 12, cmsgAlign: 4, SOMAXCONN: 128 },
+  sys: { ...POLL, SOCK_NONBLOCK: 0, SOCK_CLOEXEC: 0, cmsgHeader: 12, cmsgAlign: 4 },
   O_NONBLOCK: 4,
   O_CLOEXEC: 0x1000000,
   F_DUPFD_CLOEXEC: 67,
@@ -104,10 +103,6 @@ function cstr(s: string): Uint8Array {
 
 function readCString(p: Deno.PointerValue): string {
   return p === null ? "" : new Deno.UnsafePointerView(p).getCString();
-}
-
-function ptrAt(view: Deno.UnsafePointerView, offset: number): Deno.PointerValue {
-  return view.getPointer(offset);
 }
 
 function address(p: Deno.PointerValue | Uint8Array): bigint {
@@ -157,9 +152,9 @@ export function loadPosix(): Native {
   }
 
   function decodeHostent(h: Deno.UnsafePointerView): HostEnt {
-    const name = readCString(ptrAt(h, 0));
+    const name = readCString(h.getPointer(0));
     const aliases: string[] = [];
-    const al = ptrAt(h, 8);
+    const al = h.getPointer(8);
     if (al !== null) {
       const v = new Deno.UnsafePointerView(al);
       for (let i = 0;; i += 8) {
@@ -171,7 +166,7 @@ export function loadPosix(): Native {
     const addrtype = h.getInt32(16);
     const length = h.getInt32(20);
     const addrs: Uint8Array[] = [];
-    const list = ptrAt(h, 24);
+    const list = h.getPointer(24);
     if (list !== null) {
       const v = new Deno.UnsafePointerView(list);
       for (let i = 0;; i += 8) {
@@ -366,8 +361,7 @@ export function loadPosix(): Native {
     inet_pton(family, text) {
       const out = new Uint8Array(16);
       const r = c.inet_pton(family, cstr(text), out);
-      if (r < 0) return null;
-      if (r === 0) return null;
+      if (r <= 0) return null;
       return out.slice(0, family === p.constants.AF_INET ? 4 : 16);
     },
     inet_ntop(family, bytes) {
