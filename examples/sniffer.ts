@@ -1,0 +1,89 @@
+// A raw-socket sniffer, after the last example of Python's socket
+// documentation. The original is for Windows (a raw AF_INET socket put into
+// promiscuous mode with ioctl(SIO_RCVALL)); on Linux the same job is done
+// with an AF_PACKET socket for ETH_P_ALL, which this program uses. It prints
+// one line per packet (interface, direction, addresses, protocol, length)
+// and stops after --count packets (0: no limit) or on Ctrl-C.
+//
+// Run (as root, or with CAP_NET_RAW):
+//   deno run --allow-ffi examples/sniffer.ts [--interface lo] [--count 0]
+// Without the privilege it says so and exits with status 1.
+
+import * as socket from "../mod.ts";
+import { catchInterrupts, flags, numberOf, readable } from "./_cli.ts";
+
+const USAGE = "usage: sniffer.ts [--interface NAME] [--count N]";
+const args = flags(USAGE, { interface: "", count: "0" });
+const COUNT = Math.floor(numberOf(args.count, "count", USAGE));
+
+if (socket.AF_PACKET === undefined || socket.ETH_P_ALL === undefined) {
+  // Windows needs Socket.ioctl(SIO_RCVALL), which pysocket does not have yet;
+  // macOS has no packet sockets at all (it has /dev/bpf).
+  console.error(`sniffer.ts: no AF_PACKET sockets on ${Deno.build.os}`);
+  Deno.exit(1);
+}
+
+let s: socket.Socket;
+try {
+  s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(socket.ETH_P_ALL));
+} catch (e) {
+  if (!(e instanceof socket.PermissionError)) throw e;
+  console.error(
+    `sniffer.ts: ${e.message}: packet sockets need privileges; run it as root or give ` +
+      "the deno binary CAP_NET_RAW (setcap cap_net_raw+ep $(which deno))",
+  );
+  Deno.exit(1);
+}
+
+const PROTOCOLS: Record<number, string> = { 1: "ICMP", 6: "TCP", 17: "UDP", 58: "ICMPv6" };
+const ARPHRD_ETHER = 1;
+const ARPHRD_LOOPBACK = 772;
+
+/** Describes one frame: "IPv4 127.0.0.1:5000 -> 127.0.0.1:6000 UDP". */
+function describe(frame: Uint8Array, ethertype: number, hatype: number): string {
+  const link = hatype === ARPHRD_ETHER || hatype === ARPHRD_LOOPBACK ? 14 : 0;
+  const p = frame.subarray(link);
+  const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
+  let family: number, src: Uint8Array, dst: Uint8Array, proto: number, header: number;
+  if (ethertype === 0x0800 && p.length >= 20) {
+    family = socket.AF_INET;
+    header = (p[0] & 0x0f) * 4;
+    proto = p[9];
+    src = p.subarray(12, 16);
+    dst = p.subarray(16, 20);
+  } else if (ethertype === 0x86dd && p.length >= 40) {
+    family = socket.AF_INET6;
+    header = 40;
+    proto = p[6];
+    src = p.subarray(8, 24);
+    dst = p.subarray(24, 40);
+  } else {
+    return `ethertype 0x${ethertype.toString(16).padStart(4, "0")}`;
+  }
+  const name = PROTOCOLS[proto] ?? `proto ${proto}`;
+  let [from, to] = [socket.inet_ntop(family, src), socket.inet_ntop(family, dst)];
+  if (family === socket.AF_INET6) [from, to] = [`[${from}]`, `[${to}]`];
+  if ((proto === 6 || proto === 17) && p.length >= header + 4) {
+    from += `:${v.getUint16(header)}`;
+    to += `:${v.getUint16(header + 2)}`;
+  }
+  return `${family === socket.AF_INET ? "IPv4" : "IPv6"} ${from} -> ${to} ${name}`;
+}
+
+let seen = 0;
+{
+  using _s = s;
+  if (args.interface !== "") s.bind([args.interface, 0]);
+  console.log(`sniffing on ${args.interface || "every interface"}`);
+  catchInterrupts();
+  while ((COUNT === 0 || seen < COUNT) && await readable(s)) {
+    const [frame, addr] = s.recvfrom(65535);
+    const [ifname, ethertype, pkttype, hatype] = addr as [string, number, number, number];
+    const direction = pkttype === socket.PACKET_OUTGOING ? "out" : "in ";
+    seen++;
+    console.log(
+      `${ifname} ${direction} ${describe(frame, ethertype, hatype)} len ${frame.length}`,
+    );
+  }
+}
+console.log(`${seen} packets, stopped`);
