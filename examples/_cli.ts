@@ -82,8 +82,8 @@ function stop(): void {
  * Ctrl-C (or SIGTERM) end the wait loops instead of killing the process.
  */
 export function announce(sock: socket.Socket): void {
-  console.log(`listening on ${hostPort(sock.getsockname())}`);
   catchInterrupts();
+  console.log(`listening on ${hostPort(sock.getsockname())}`);
 }
 
 /** From now on, Ctrl-C (or SIGTERM) ends the wait loops instead of the process. */

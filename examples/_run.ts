@@ -12,9 +12,20 @@ export interface Finished {
   stderr: string;
 }
 
-function command(script: string, args: string[], permissions: string[]): Deno.Command {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...permissions, new URL(script, EXAMPLES).pathname, ...args],
+/** How to start an example. */
+export interface RunOptions {
+  /** Deno's permission flags (default: --allow-ffi). */
+  permissions?: string[];
+  /** A command to run it under, such as `ip netns exec NAME`. */
+  prefix?: string[];
+}
+
+function command(script: string, args: string[], options: RunOptions): Deno.Command {
+  const permissions = options.permissions ?? ["--allow-ffi"];
+  const deno = [Deno.execPath(), "run", "--quiet", ...permissions];
+  const [program, ...rest] = [...options.prefix ?? [], ...deno];
+  return new Deno.Command(program, {
+    args: [...rest, new URL(script, EXAMPLES).pathname, ...args],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -25,9 +36,9 @@ function command(script: string, args: string[], permissions: string[]): Deno.Co
 export async function run(
   script: string,
   args: string[] = [],
-  permissions = ["--allow-ffi"],
+  options: RunOptions = {},
 ): Promise<Finished> {
-  const out = await command(script, args, permissions).output();
+  const out = await command(script, args, options).output();
   const text = new TextDecoder();
   return {
     code: out.code,
@@ -47,8 +58,8 @@ export class Program {
   #ended = false;
 
   /** Starts `script` (a file name under examples/) with `args`. */
-  constructor(script: string, args: string[] = [], permissions = ["--allow-ffi"]) {
-    this.#process = command(script, args, permissions).spawn();
+  constructor(script: string, args: string[] = [], options: RunOptions = {}) {
+    this.#process = command(script, args, options).spawn();
     this.#stdout = this.#collect();
     this.#stderr = new Response(this.#process.stderr).text();
   }

@@ -96,7 +96,9 @@ if (socket.has_ipv6) {
 // 6. The web server, asked for a page, a missing file, and a path out of its folder.
 {
   title("web_server.ts");
-  const server = new Program("web_server.ts", ["--port", "0"], ["--allow-ffi", "--allow-read"]);
+  const server = new Program("web_server.ts", ["--port", "0"], {
+    permissions: ["--allow-ffi", "--allow-read"],
+  });
   const port = await server.port();
   using c = socket.create_connection(["127.0.0.1", port], 5);
   const f = c.makefile("rb");

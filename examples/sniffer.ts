@@ -74,8 +74,8 @@ let seen = 0;
 {
   using _s = s;
   if (args.interface !== "") s.bind([args.interface, 0]);
-  console.log(`sniffing on ${args.interface || "every interface"}`);
   catchInterrupts();
+  console.log(`sniffing on ${args.interface || "every interface"}`);
   while ((COUNT === 0 || seen < COUNT) && await readable(s)) {
     const [frame, addr] = s.recvfrom(65535);
     const [ifname, ethertype, pkttype, hatype] = addr as [string, number, number, number];

@@ -1,5 +1,5 @@
 // A simple web server: the classic Python socket-tutorial server (socket,
-// SO_REUSEADDR, bind, listen(5), an accept loop, answer each request) grown
+// SO_REUSEADDR, bind, listen, an accept loop, answer each request) grown
 // into a small, safe static file server. It serves one folder over HTTP/1.1
 // with GET and HEAD, keep-alive, Content-Type by file extension and
 // Content-Length, and answers 301, 400, 404, 405, 413, 431, 501 and 505 where
@@ -96,12 +96,16 @@ class Refusal {
   constructor(readonly status: number, readonly detail: string) {}
 }
 
-/** Per connection: the bytes received and not yet used, and the last activity. */
+/**
+ * Per connection: the bytes received and not yet used, the last activity,
+ * and whether it is closing (see linger()).
+ */
 interface Connection {
   addr: socket.Address;
   buffer: Uint8Array;
   used: number;
   last: number;
+  closing: boolean;
 }
 
 /** The index of "\r\n\r\n" in `b[0, end)`, from `from`, or -1. */
@@ -271,8 +275,25 @@ function serve(conn: socket.Socket, c: Connection, r: Request): boolean {
   return keep;
 }
 
-/** Reads what arrived on `conn` and answers every complete request in it. */
+/**
+ * Ends a connection gently: stop sending, then read and drop whatever the
+ * client still sends until it closes (or --timeout passes). Closing with
+ * unread bytes would make the kernel send a reset, which can destroy the
+ * last answer before the client reads it.
+ */
+function linger(conn: socket.Socket, c: Connection): boolean {
+  conn.shutdown(socket.SHUT_WR);
+  c.closing = true;
+  c.used = 0;
+  return true;
+}
+
+/**
+ * Reads what arrived on `conn` and answers every complete request in it;
+ * returns false when the connection should be closed now.
+ */
 function readable(conn: socket.Socket, c: Connection): boolean {
+  if (c.closing) return conn.recv_into(c.buffer) > 0;
   if (c.used === c.buffer.length) {
     const grown = new Uint8Array(Math.min(c.buffer.length * 2, MAX_HEAD + MAX_BODY));
     grown.set(c.buffer);
@@ -289,10 +310,11 @@ function readable(conn: socket.Socket, c: Connection): boolean {
     } catch (e) {
       if (!(e instanceof Refusal)) throw e;
       log(c, `(${e.detail})`, e.status);
-      return answer(conn, e.status, false);
+      answer(conn, e.status, false);
+      return linger(conn, c);
     }
     if (request === null) return true;
-    if (!serve(conn, c, request)) return false;
+    if (!serve(conn, c, request)) return linger(conn, c);
     c.buffer.copyWithin(0, request.size, c.used);
     c.used -= request.size;
   }
@@ -302,7 +324,9 @@ function readable(conn: socket.Socket, c: Connection): boolean {
 const server = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
 server.bind([args.host, PORT]);
-server.listen(128);
+// The tutorial's listen(5) makes the kernel drop the connection requests of a
+// burst of clients (they retry only after 1 s), so this takes the default.
+server.listen();
 server.setblocking(false);
 announce(server);
 console.log(`serving ${ROOT}`);
@@ -318,7 +342,7 @@ let ready;
 while ((ready = await wait([server, ...connections.keys()], [], 1)) !== null) {
   for (const s of ready[0]) {
     if (s === server) {
-      // Take every waiting connection, so a backlog of 5 is never the limit.
+      // Take every waiting connection, not one per wait.
       while (true) {
         let conn, addr;
         try {
@@ -335,6 +359,7 @@ while ((ready = await wait([server, ...connections.keys()], [], 1)) !== null) {
           buffer: new Uint8Array(4096),
           used: 0,
           last: performance.now(),
+          closing: false,
         });
       }
       continue;
