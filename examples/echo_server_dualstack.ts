@@ -61,10 +61,16 @@ while ((ready = await wait(servers)) !== null) {
     const [conn, addr] = s.accept();
     using _conn = conn;
     console.log("Connected by", repr(addr));
-    while (await readable(conn)) {
-      const data = conn.recv(1024);
-      if (data.length === 0) break;
-      conn.sendall(data);
+    try {
+      while (await readable(conn)) {
+        const data = conn.recv(1024);
+        if (data.length === 0) break;
+        conn.sendall(data);
+      }
+    } catch (e) {
+      // A client that resets ends its own connection, not the server.
+      if (!(e instanceof socket.error)) throw e;
+      console.log("Connection error:", e.message);
     }
   }
 }

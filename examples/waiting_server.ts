@@ -20,8 +20,14 @@ const PORT = portOf(args.port, USAGE);
   console.log("Waiting for connections...");
   while (await readable(s)) {
     const [conn] = s.accept();
-    console.log("Got connection from", repr(conn.getpeername()));
-    conn.close();
+    try {
+      console.log("Got connection from", repr(conn.getpeername()));
+    } catch (e) {
+      if (!(e instanceof socket.error)) throw e;
+      console.log("A client left before getpeername():", e.message); // it reset at once
+    } finally {
+      conn.close();
+    }
   }
 }
 console.log("stopped");

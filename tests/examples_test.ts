@@ -721,3 +721,48 @@ Deno.test("every server refuses a bad --port with its usage and status 2", async
     assert.equal(unknown.code, 2, script);
   }
 });
+
+Deno.test("every TCP server outlives clients that reset their connections", async () => {
+  const reset = (port: number) =>
+    exec([
+      "python3",
+      "-c",
+      `
+import socket, struct, time
+for i in range(3):
+    s = socket.create_connection(("127.0.0.1", ${port}))
+    s.sendall(b"GET / HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n" * 50)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()  # with linger 0: a reset, not a FIN
+    time.sleep(0.05)`,
+    ]);
+  // Each server, and what it answers a well-behaved client afterwards.
+  const servers: [string, string, RegExp][] = [
+    ["echo_server.ts", "still here", /^still here$/],
+    ["echo_server_dualstack.ts", "still here", /^still here$/],
+    ["select_server.ts", "still here", /^still here$/],
+    ["waiting_server.ts", "", /^$/],
+    [
+      "web_server.ts",
+      "GET /hello.txt HTTP/1.0\r\n\r\n",
+      /^HTTP\/1\.1 200 OK\r\n[^]*Hello, world\n$/,
+    ],
+  ];
+  for (const [script, request, answer] of servers) {
+    const server = new Program(script, ["--port", "0"], {
+      permissions: ["--allow-ffi", "--allow-read"],
+    });
+    const port = await server.port();
+    const base = sockets(server.pid);
+    assert.equal((await reset(port)).code, 0, script);
+    const c = socket.create_connection(["127.0.0.1", port], 5);
+    c.sendall(request);
+    c.shutdown(socket.SHUT_WR);
+    let got = "";
+    for (let part; (part = c.recv(4096)).length > 0;) got += text.decode(part);
+    assert.match(got, answer, `${script} still answers`);
+    c.close();
+    assert.equal(await settle(server.pid, base), base, script);
+    await stopped(server);
+  }
+});
