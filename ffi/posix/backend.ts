@@ -1,95 +1,28 @@
-// The POSIX backend: libc through Deno.dlopen. Linux is the tested target;
-// the per-OS facts live in the `platforms` table below.
+// The POSIX backend: libc through Deno.dlopen. Linux is tested natively;
+// macOS through the pure parts (_structs.ts, the tables, the signatures).
 
-import { darwin as darwinLayout, type Layout, linux as linuxLayout } from "../layout.ts";
-import type { AddrInfo, Cmsg, HostEnt, MsgIn, Native, SysValues } from "../native.ts";
-import { linuxSymbols, symbols } from "./symbols.ts";
-import { constants as linuxConstants } from "./constants_linux.ts";
-import { errnos as linuxErrnos } from "./errno_linux.ts";
-import { constants as darwinConstants } from "./constants_darwin.ts";
-import { errnos as darwinErrnos } from "./errno_darwin.ts";
+import type { AddrInfo, HostEnt, MsgIn, Native } from "../native.ts";
+import {
+  darwinSymbols,
+  linuxSymbols,
+  symbols,
+  variadicArgs,
+  variadicOnStack,
+  variadicSymbols,
+} from "./symbols.ts";
+import {
+  darwin,
+  decodeAddrinfo,
+  decodeCmsgs,
+  decodeMsghdr,
+  encodeCmsgs,
+  encodeHints,
+  encodeMsghdr,
+  linux,
+} from "./_structs.ts";
 
-/** Facts about one POSIX platform that the backend needs. */
-interface Platform {
-  os: "linux" | "darwin";
-  library: string;
-  layout: Layout;
-  constants: Readonly<Record<string, number>>;
-  errnos: Readonly<Record<string, number>>;
-  sys: SysValues;
-  O_NONBLOCK: number;
-  O_CLOEXEC: number;
-  F_DUPFD_CLOEXEC: number;
-  /** struct addrinfo offsets. */
-  ai: { addrlen: number; addr: number; canonname: number; next: number; size: number };
-  /** struct msghdr offsets and the width of its size fields. */
-  msg: {
-    size: number;
-    namelen: number;
-    iov: number;
-    iovlen: number;
-    control: number;
-    controllen: number;
-    flags: number;
-    wide: boolean;
-  };
-}
-
-const POLL = { POLLIN: 1, POLLPRI: 2, POLLOUT: 4, POLLERR: 8, POLLHUP: 16, POLLNVAL: 32 };
-
-const linux: Platform = {
-  os: "linux",
-  library: "libc.so.6",
-  layout: linuxLayout,
-  constants: linuxConstants,
-  errnos: linuxErrnos,
-  sys: {
-    ...POLL,
-    SOCK_NONBLOCK: 0o4000,
-    SOCK_CLOEXEC: 0o2000000,
-    cmsgHeader: 16,
-    cmsgAlign: 8,
-  },
-  O_NONBLOCK: 0o4000,
-  O_CLOEXEC: 0o2000000,
-  F_DUPFD_CLOEXEC: 1030,
-  ai: { addrlen: 16, addr: 24, canonname: 32, next: 40, size: 48 },
-  msg: {
-    size: 56,
-    namelen: 8,
-    iov: 16,
-    iovlen: 24,
-    control: 32,
-    controllen: 40,
-    flags: 48,
-    wide: true,
-  },
-};
-
-const darwin: Platform = {
-  os: "darwin",
-  library: "/usr/lib/libSystem.B.dylib",
-  layout: darwinLayout,
-  constants: darwinConstants,
-  errnos: darwinErrnos,
-  sys: { ...POLL, SOCK_NONBLOCK: 0, SOCK_CLOEXEC: 0, cmsgHeader: 12, cmsgAlign: 4 },
-  O_NONBLOCK: 4,
-  O_CLOEXEC: 0x1000000,
-  F_DUPFD_CLOEXEC: 67,
-  ai: { addrlen: 16, canonname: 24, addr: 32, next: 40, size: 48 },
-  msg: {
-    size: 48,
-    namelen: 8,
-    iov: 16,
-    iovlen: 24,
-    control: 32,
-    controllen: 40,
-    flags: 44,
-    wide: false,
-  },
-};
-
-const F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, FD_CLOEXEC = 1;
+// The same on Linux and macOS (fcntl.h).
+const F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, FD_CLOEXEC = 1;
 /** Linux returns at most this much from one read or write. */
 const MAX_IO = 0x7ffff000;
 
@@ -115,11 +48,12 @@ function address(p: Deno.PointerValue | Uint8Array): bigint {
 /** Loads libc and returns the backend for the running POSIX system. */
 export function loadPosix(): Native {
   const p = Deno.build.os === "darwin" ? darwin : linux;
+  const onStack = variadicOnStack(Deno.build.os, Deno.build.arch);
   let lib;
   try {
     lib = p.os === "linux"
-      ? Deno.dlopen(p.library, { ...symbols, ...linuxSymbols })
-      : Deno.dlopen(p.library, symbols);
+      ? Deno.dlopen(p.library, { ...symbols, ...variadicSymbols(onStack), ...linuxSymbols })
+      : Deno.dlopen(p.library, { ...symbols, ...variadicSymbols(onStack), ...darwinSymbols });
   } catch (e) {
     if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
       throw new Error(
@@ -131,12 +65,35 @@ export function loadPosix(): Native {
   }
   const c = lib.symbols as
     & typeof lib.symbols
-    & Partial<Deno.DynamicLibrary<typeof linuxSymbols>["symbols"]>;
+    & Partial<Deno.DynamicLibrary<typeof linuxSymbols>["symbols"]>
+    & Partial<Deno.DynamicLibrary<typeof darwinSymbols>["symbols"]>;
 
   // errno is thread-local; the main thread's slot never moves, so map it once.
   const errnoCell = new Int32Array(
-    Deno.UnsafePointerView.getArrayBuffer(c.__errno_location!()!, 4),
+    Deno.UnsafePointerView.getArrayBuffer((c.__errno_location ?? c.__error)!()!, 4),
   );
+
+  // See variadicSymbols() in symbols.ts for why the arguments may be padded.
+  const fcntlCall = c.fcntl as unknown as (...args: (number | bigint)[]) => number;
+  const ioctlCall = c.ioctl as unknown as (...args: (number | bigint | Uint8Array)[]) => number;
+  const fcntl = onStack
+    ? (fd: number, cmd: number, arg: number) => fcntlCall(...variadicArgs(true, [fd, cmd], arg))
+    : (fd: number, cmd: number, arg: number) => fcntlCall(fd, cmd, arg);
+  const ioctl = onStack
+    ? (fd: number, req: number, arg: Uint8Array) => ioctlCall(...variadicArgs(true, [fd, req], arg))
+    : (fd: number, req: number, arg: Uint8Array) => ioctlCall(fd, req, arg);
+  const intArg = new Int32Array(1);
+  const intBytes = new Uint8Array(intArg.buffer);
+
+  // macOS has no SOCK_CLOEXEC or accept4, and a write to a closed peer raises
+  // SIGPIPE unless the socket has SO_NOSIGPIPE: set both on every new socket.
+  const adopt = p.sys.SOCK_CLOEXEC !== 0 ? (fd: number) => fd : (fd: number) => {
+    if (fd < 0) return fd;
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    intArg[0] = 1;
+    c.setsockopt(fd, p.constants.SOL_SOCKET, p.SO_NOSIGPIPE, intBytes, 4);
+    return fd;
+  };
 
   const pollfd = new Int32Array(2);
   const pollfd16 = new Int16Array(pollfd.buffer);
@@ -178,6 +135,18 @@ export function loadPosix(): Native {
     return { name, aliases, addrtype, addrs };
   }
 
+  // macOS: the non-reentrant calls, with h_errno read from the global that
+  // dlsym finds (RTLD_DEFAULT is (void *)-2 there).
+  let hErrno: Int32Array | null | undefined;
+  function hostentOf(h: Deno.PointerValue): [number, HostEnt | null] {
+    if (h !== null) return [0, decodeHostent(new Deno.UnsafePointerView(h))];
+    if (hErrno === undefined) {
+      const at = c.dlsym!(Deno.UnsafePointer.create(0xfffffffffffffffen), cstr("h_errno"));
+      hErrno = at === null ? null : new Int32Array(Deno.UnsafePointerView.getArrayBuffer(at, 4));
+    }
+    return [hErrno?.[0] || 1, null]; // 1: HOST_NOT_FOUND when it cannot be read
+  }
+
   function hostentCall(
     call: (ret: Uint8Array, buf: Uint8Array, result: BigUint64Array, herr: Int32Array) => number,
   ): [number, HostEnt | null] {
@@ -194,10 +163,6 @@ export function loadPosix(): Native {
     return [1, null];
   }
 
-  const m = p.msg;
-  const hdr = p.sys.cmsgHeader;
-  const align = (n: number) => (n + p.sys.cmsgAlign - 1) & ~(p.sys.cmsgAlign - 1);
-
   function iovecs(bufs: Uint8Array[]): Uint8Array {
     const iov = new Uint8Array(16 * Math.max(bufs.length, 1));
     const dv = new DataView(iov.buffer);
@@ -206,11 +171,6 @@ export function loadPosix(): Native {
       dv.setBigUint64(i * 16 + 8, BigInt(b.byteLength), true);
     });
     return iov;
-  }
-
-  function setSize(dv: DataView, off: number, n: number) {
-    if (m.wide) dv.setBigUint64(off, BigInt(n), true);
-    else dv.setUint32(off, n, true);
   }
 
   const native: Native = {
@@ -225,9 +185,11 @@ export function loadPosix(): Native {
     gai_strerror: (code) => readCString(c.gai_strerror(code)),
     hstrerror: (code) => readCString(c.hstrerror(code)),
 
-    socket: (family, type, proto) => c.socket(family, type, proto),
+    socket: (family, type, proto) => adopt(c.socket(family, type, proto)),
     socketpair(family, type, proto, fds) {
-      return c.socketpair(family, type, proto, fds);
+      const r = c.socketpair(family, type, proto, fds);
+      if (r === 0) fds.forEach(adopt);
+      return r;
     },
     close: (fd) => c.close(fd),
     bind: (fd, addr, len) => c.bind(fd, addr, len),
@@ -235,9 +197,7 @@ export function loadPosix(): Native {
     listen: (fd, backlog) => c.listen(fd, backlog),
     accept(fd, addr, len) {
       if (c.accept4) return c.accept4(fd, addr, len, p.sys.SOCK_CLOEXEC);
-      const r = c.accept(fd, addr, len);
-      if (r >= 0) c.fcntl(r, F_SETFD, FD_CLOEXEC);
-      return r;
+      return adopt(c.accept(fd, addr, len));
     },
     getsockname: (fd, addr, len) => c.getsockname(fd, addr, len),
     getpeername: (fd, addr, len) => c.getpeername(fd, addr, len),
@@ -254,59 +214,36 @@ export function loadPosix(): Native {
       const name = new Uint8Array(addrSize);
       const control = new Uint8Array(ancbufsize);
       const iov = iovecs(bufs);
-      const msg = new Uint8Array(m.size);
-      const dv = new DataView(msg.buffer);
-      dv.setBigUint64(0, address(name), true);
-      dv.setUint32(m.namelen, addrSize, true);
-      dv.setBigUint64(m.iov, address(iov), true);
-      setSize(dv, m.iovlen, bufs.length);
-      dv.setBigUint64(m.control, ancbufsize ? address(control) : 0n, true);
-      setSize(dv, m.controllen, ancbufsize);
+      const msg = encodeMsghdr(p, {
+        name: address(name),
+        namelen: addrSize,
+        iov: address(iov),
+        iovlen: bufs.length,
+        control: ancbufsize ? address(control) : 0n,
+        controllen: ancbufsize,
+      });
       const n = c.recvmsg(fd, msg, flags);
       if (n < 0) return { n, ancillary: [], flags: 0, addr: name.subarray(0, 0) };
-      const namelen = Math.min(dv.getUint32(m.namelen, true), addrSize);
-      const controllen = Math.min(
-        m.wide ? Number(dv.getBigUint64(m.controllen, true)) : dv.getUint32(m.controllen, true),
-        ancbufsize,
-      );
-      const ancillary: Cmsg[] = [];
-      const cv = new DataView(control.buffer);
-      for (let off = 0; off + hdr <= controllen;) {
-        const len = m.wide ? Number(cv.getBigUint64(off, true)) : cv.getUint32(off, true);
-        if (len < hdr) break;
-        const level = cv.getInt32(off + (m.wide ? 8 : 4), true);
-        const type = cv.getInt32(off + (m.wide ? 12 : 8), true);
-        const end = Math.min(off + len, controllen);
-        ancillary.push([level, type, control.slice(off + hdr, end)]);
-        off += align(len);
-      }
-      return { n, ancillary, flags: dv.getInt32(m.flags, true), addr: name.subarray(0, namelen) };
+      const out = decodeMsghdr(p, msg);
+      return {
+        n,
+        ancillary: decodeCmsgs(p, control, Math.min(out.controllen, ancbufsize)),
+        flags: out.flags,
+        addr: name.subarray(0, Math.min(out.namelen, addrSize)),
+      };
     },
 
     sendmsg(fd, bufs, ancillary, flags, addr) {
-      let controllen = 0;
-      for (const [, , data] of ancillary) controllen += align(hdr + data.byteLength);
-      const control = new Uint8Array(controllen);
-      const cv = new DataView(control.buffer);
-      let off = 0;
-      for (const [level, type, data] of ancillary) {
-        setSize(cv, off, hdr + data.byteLength);
-        cv.setInt32(off + (m.wide ? 8 : 4), level, true);
-        cv.setInt32(off + (m.wide ? 12 : 8), type, true);
-        control.set(data, off + hdr);
-        off += align(hdr + data.byteLength);
-      }
+      const control = encodeCmsgs(p, ancillary);
       const iov = iovecs(bufs);
-      const msg = new Uint8Array(m.size);
-      const dv = new DataView(msg.buffer);
-      if (addr) {
-        dv.setBigUint64(0, address(addr), true);
-        dv.setUint32(m.namelen, addr.byteLength, true);
-      }
-      dv.setBigUint64(m.iov, address(iov), true);
-      setSize(dv, m.iovlen, bufs.length);
-      dv.setBigUint64(m.control, controllen ? address(control) : 0n, true);
-      setSize(dv, m.controllen, controllen);
+      const msg = encodeMsghdr(p, {
+        name: addr ? address(addr) : 0n,
+        namelen: addr ? addr.byteLength : 0,
+        iov: address(iov),
+        iovlen: bufs.length,
+        control: control.byteLength ? address(control) : 0n,
+        controllen: control.byteLength,
+      });
       return c.sendmsg(fd, msg, flags);
     },
 
@@ -338,25 +275,24 @@ export function loadPosix(): Native {
     },
 
     getNonblocking(fd) {
-      const f = c.fcntl(fd, F_GETFL, 0);
+      const f = fcntl(fd, F_GETFL, 0);
       return f < 0 ? -1 : (f & p.O_NONBLOCK ? 1 : 0);
     },
     setNonblocking(fd, on) {
-      const f = c.fcntl(fd, F_GETFL, 0);
-      if (f < 0) return -1;
-      const g = on ? f | p.O_NONBLOCK : f & ~p.O_NONBLOCK;
-      return g === f ? 0 : c.fcntl(fd, F_SETFL, g);
+      // One ioctl instead of fcntl's read-modify-write, as CPython does.
+      intArg[0] = on ? 1 : 0;
+      return ioctl(fd, p.FIONBIO, intBytes);
     },
     getInheritable(fd) {
-      const f = c.fcntl(fd, F_GETFD, 0);
+      const f = fcntl(fd, F_GETFD, 0);
       return f < 0 ? -1 : (f & FD_CLOEXEC ? 0 : 1);
     },
     setInheritable(fd, on) {
-      const f = c.fcntl(fd, F_GETFD, 0);
+      const f = fcntl(fd, F_GETFD, 0);
       if (f < 0) return -1;
-      return c.fcntl(fd, F_SETFD, on ? f & ~FD_CLOEXEC : f | FD_CLOEXEC);
+      return fcntl(fd, F_SETFD, on ? f & ~FD_CLOEXEC : f | FD_CLOEXEC);
     },
-    dup: (fd) => c.fcntl(fd, p.F_DUPFD_CLOEXEC, 0),
+    dup: (fd) => fcntl(fd, p.F_DUPFD_CLOEXEC, 0),
 
     inet_pton(family, text) {
       const out = new Uint8Array(16);
@@ -374,16 +310,11 @@ export function loadPosix(): Native {
     },
 
     getaddrinfo(host, port, family, type, proto, flags) {
-      const hints = new Int32Array(p.ai.size / 4);
-      hints[0] = flags;
-      hints[1] = family;
-      hints[2] = type;
-      hints[3] = proto;
       const res = new BigUint64Array(1);
       const r = c.getaddrinfo(
         host === null ? null : cstr(host),
         port === null ? null : cstr(port),
-        hints,
+        encodeHints(p, flags, family, type, proto),
         res,
       );
       if (r !== 0) return [r, []];
@@ -391,19 +322,21 @@ export function loadPosix(): Native {
       const head = Deno.UnsafePointer.create(res[0]);
       try {
         for (let cur = head; cur !== null;) {
-          const v = new Deno.UnsafePointerView(cur);
-          const addrlen = v.getUint32(p.ai.addrlen);
-          const ap = v.getPointer(p.ai.addr);
+          const ai = decodeAddrinfo(
+            p,
+            new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(cur, p.ai.size)),
+          );
+          const ap = Deno.UnsafePointer.create(ai.addr);
           out.push({
-            family: v.getInt32(4),
-            socktype: v.getInt32(8),
-            protocol: v.getInt32(12),
-            canonname: readCString(v.getPointer(p.ai.canonname)),
-            addr: ap === null || addrlen === 0
+            family: ai.family,
+            socktype: ai.socktype,
+            protocol: ai.protocol,
+            canonname: readCString(Deno.UnsafePointer.create(ai.canonname)),
+            addr: ap === null || ai.addrlen === 0
               ? new Uint8Array(0)
-              : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(ap, addrlen)).slice(),
+              : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(ap, ai.addrlen)).slice(),
           });
-          cur = v.getPointer(p.ai.next);
+          cur = Deno.UnsafePointer.create(ai.next);
         }
       } finally {
         if (head !== null) c.freeaddrinfo(head);
@@ -420,11 +353,13 @@ export function loadPosix(): Native {
     },
     gethostbyname(name) {
       const nb = cstr(name);
+      if (!c.gethostbyname_r) return hostentOf(c.gethostbyname!(nb));
       return hostentCall((ret, buf, result, herr) =>
         c.gethostbyname_r!(nb, ret, buf, BigInt(buf.byteLength), result, herr)
       );
     },
     gethostbyaddr(addr, family) {
+      if (!c.gethostbyaddr_r) return hostentOf(c.gethostbyaddr!(addr, addr.byteLength, family));
       return hostentCall((ret, buf, result, herr) =>
         c.gethostbyaddr_r!(
           addr,

@@ -191,7 +191,7 @@ export const constants: Readonly<Record<string, number>> = {
   VMADDR_PORT_ANY: 4294967295,
 };
 
-/** Other macOS header values the backend needs (poll, fcntl, kqueue). */
+/** Other macOS header values the backend needs (poll, fcntl, kqueue), some from darwin-constants-extra.json. */
 export const system: Readonly<Record<string, number>> = {
   EVFILT_READ: -1,
   EVFILT_WRITE: -2,
@@ -206,6 +206,7 @@ export const system: Readonly<Record<string, number>> = {
   FD_CLOEXEC: 1,
   FIONBIO: 2147772030,
   FIONREAD: 1074030207,
+  F_DUPFD_CLOEXEC: 67,
   F_GETFD: 1,
   F_GETFL: 3,
   F_SETFD: 2,
@@ -213,6 +214,7 @@ export const system: Readonly<Record<string, number>> = {
   IF_NAMESIZE: 16,
   INET6_ADDRSTRLEN: 46,
   INET_ADDRSTRLEN: 16,
+  O_CLOEXEC: 16777216,
   O_NONBLOCK: 4,
   POLLERR: 8,
   POLLHUP: 16,

@@ -67,8 +67,6 @@ export const symbols = {
   // --- descriptors -----------------------------------------------------------
   // int poll(struct pollfd *fds, nfds_t nfds, int timeout)
   poll: { parameters: ["buffer", "usize", "i32"], result: "i32" },
-  // int fcntl(int fd, int cmd, ... /* int arg */)
-  fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
   // int open(const char *path, int flags)
   open: { parameters: ["buffer", "i32"], result: "i32" },
   // ssize_t pread(int fd, void *buf, size_t count, off_t offset)
@@ -162,3 +160,63 @@ export const linuxSymbols = {
     result: "i32",
   },
 } as const satisfies Deno.ForeignLibraryInterface;
+
+/** Symbols only macOS's libSystem has (or needs). */
+export const darwinSymbols = {
+  // int *__error(void): the calling thread's errno
+  __error: { parameters: [], result: "pointer" },
+  // struct hostent *gethostbyname(const char *name): macOS has no _r variants;
+  // its results live in per-thread storage.
+  gethostbyname: { parameters: ["buffer"], result: "pointer" },
+  // struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type)
+  gethostbyaddr: { parameters: ["buffer", "u32", "i32"], result: "pointer" },
+  // void *dlsym(void *handle, const char *symbol): finds the address of the
+  // global h_errno, which an FFI static could only read once, at load time.
+  dlsym: { parameters: ["pointer", "buffer"], result: "pointer" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+// --- variadic functions ---------------------------------------------------------
+//
+// fcntl and ioctl are variadic: int fcntl(int fd, int cmd, ...) and
+// int ioctl(int fd, unsigned long request, ...). FFI calls them through a
+// fixed signature, and that is right wherever variadic arguments travel like
+// fixed ones: System V x86_64 (Linux, macOS on Intel), Linux's AAPCS64 and
+// Windows x64 all put the third argument in the third argument register.
+//
+// Apple's arm64 ABI is the exception: every variadic argument goes on the
+// stack, in 8-byte slots starting at [sp], and the callee's va_arg reads it
+// from there, never from x2. A plain (i32, i32, i32) signature would leave the
+// value in x2 and the callee would read whatever lies at [sp]. So on
+// darwin-arm64 the signature gets six padding arguments that fill x2-x7; the
+// ninth argument is the first that has no register left, and the ABI puts it
+// at [sp], exactly where va_arg looks. It is declared 64-bit (i64 or a
+// pointer) so that the whole 8-byte slot is written.
+
+/** Argument registers for integers on arm64 (x0-x7). */
+const ARM64_REGISTERS = 8;
+
+/** Whether variadic arguments travel on the stack (Apple arm64) on this platform. */
+export function variadicOnStack(os: string, arch: string): boolean {
+  return os === "darwin" && arch === "aarch64";
+}
+
+/** fcntl and ioctl with the signature that puts their third argument where the callee reads it. */
+export function variadicSymbols(onStack: boolean) {
+  const pad = Array<"i64">(onStack ? ARM64_REGISTERS - 2 : 0).fill("i64");
+  return {
+    // int fcntl(int fd, int cmd, ... /* int arg */)
+    fcntl: { parameters: ["i32", "i32", ...pad, onStack ? "i64" : "i32"], result: "i32" },
+    // int ioctl(int fd, unsigned long request, ... /* void *arg */)
+    ioctl: { parameters: ["i32", "u64", ...pad, "buffer"], result: "i32" },
+  } as const satisfies Deno.ForeignLibraryInterface;
+}
+
+/** The arguments for a variadic call: the fixed ones, the padding when needed, then `arg`. */
+export function variadicArgs<T>(
+  onStack: boolean,
+  fixed: (number | bigint)[],
+  arg: T,
+): (number | bigint | T)[] {
+  if (!onStack) return [...fixed, arg];
+  return [...fixed, ...Array<number>(ARM64_REGISTERS - fixed.length).fill(0), arg];
+}
