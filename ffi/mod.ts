@@ -3,9 +3,11 @@
 
 import type { Native } from "./native.ts";
 import { loadPosix } from "./posix/backend.ts";
+import { loadWindows } from "./windows/backend.ts";
 
 function load(): Native {
   if (Deno.build.os === "linux" || Deno.build.os === "darwin") return loadPosix();
+  if (Deno.build.os === "windows") return loadWindows();
   throw new Error(`pysocket does not support ${Deno.build.os} yet`);
 }
 

@@ -148,6 +148,8 @@ export interface Native {
   setInheritable(fd: number, on: boolean): number;
   /** dup() with close-on-exec set. */
   dup(fd: number): number;
+  /** An open socket's [family, type, proto], or null (errno set) when it is not one. */
+  socketInfo(fd: number): [family: number, type: number, proto: number] | null;
 
   inet_pton(family: number, text: string): Uint8Array | null;
   inet_ntop(family: number, bytes: Uint8Array): string | null;

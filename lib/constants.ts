@@ -47,7 +47,7 @@ export const AF_INET6: number = C.AF_INET6 as number;
 export const AF_IPX: number = C.AF_IPX as number;
 /** Address family `AF_IRDA`, as Python's `socket.AF_IRDA`.
  *
- * Availability: Linux; `undefined` where the OS lacks it. */
+ * Availability: Linux, Windows; `undefined` where the OS lacks it. */
 export const AF_IRDA: number | undefined = C.AF_IRDA;
 /** Address family `AF_KEY`, as Python's `socket.AF_KEY`.
  *
@@ -89,8 +89,10 @@ export const AF_RDS: number | undefined = C.AF_RDS;
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const AF_ROSE: number | undefined = C.AF_ROSE;
-/** Address family `AF_ROUTE`, as Python's `socket.AF_ROUTE`. */
-export const AF_ROUTE: number = C.AF_ROUTE as number;
+/** Address family `AF_ROUTE`, as Python's `socket.AF_ROUTE`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const AF_ROUTE: number | undefined = C.AF_ROUTE;
 /** Address family `AF_SECURITY`, as Python's `socket.AF_SECURITY`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
@@ -105,8 +107,10 @@ export const AF_TIPC: number | undefined = C.AF_TIPC;
 export const AF_UNIX: number = C.AF_UNIX as number;
 /** Address family `AF_UNSPEC`, as Python's `socket.AF_UNSPEC`. */
 export const AF_UNSPEC: number = C.AF_UNSPEC as number;
-/** Address family `AF_VSOCK`, as Python's `socket.AF_VSOCK`. */
-export const AF_VSOCK: number = C.AF_VSOCK as number;
+/** Address family `AF_VSOCK`, as Python's `socket.AF_VSOCK`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const AF_VSOCK: number | undefined = C.AF_VSOCK;
 /** Address family `AF_WANPIPE`, as Python's `socket.AF_WANPIPE`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
@@ -327,8 +331,10 @@ export const CAN_RTR_FLAG: number | undefined = C.CAN_RTR_FLAG;
 export const CAN_SFF_MASK: number | undefined = C.CAN_SFF_MASK;
 /** Errno value `EAGAIN`, as Python's `socket.EAGAIN`. */
 export const EAGAIN: number = C.EAGAIN as number;
-/** Getaddrinfo error code `EAI_ADDRFAMILY`, as Python's `socket.EAI_ADDRFAMILY`. */
-export const EAI_ADDRFAMILY: number = C.EAI_ADDRFAMILY as number;
+/** Getaddrinfo error code `EAI_ADDRFAMILY`, as Python's `socket.EAI_ADDRFAMILY`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const EAI_ADDRFAMILY: number | undefined = C.EAI_ADDRFAMILY;
 /** Getaddrinfo error code `EAI_AGAIN`, as Python's `socket.EAI_AGAIN`. */
 export const EAI_AGAIN: number = C.EAI_AGAIN as number;
 /** Getaddrinfo error code `EAI_BADFLAGS`, as Python's `socket.EAI_BADFLAGS`. */
@@ -343,14 +349,18 @@ export const EAI_MEMORY: number = C.EAI_MEMORY as number;
 export const EAI_NODATA: number = C.EAI_NODATA as number;
 /** Getaddrinfo error code `EAI_NONAME`, as Python's `socket.EAI_NONAME`. */
 export const EAI_NONAME: number = C.EAI_NONAME as number;
-/** Getaddrinfo error code `EAI_OVERFLOW`, as Python's `socket.EAI_OVERFLOW`. */
-export const EAI_OVERFLOW: number = C.EAI_OVERFLOW as number;
+/** Getaddrinfo error code `EAI_OVERFLOW`, as Python's `socket.EAI_OVERFLOW`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const EAI_OVERFLOW: number | undefined = C.EAI_OVERFLOW;
 /** Getaddrinfo error code `EAI_SERVICE`, as Python's `socket.EAI_SERVICE`. */
 export const EAI_SERVICE: number = C.EAI_SERVICE as number;
 /** Getaddrinfo error code `EAI_SOCKTYPE`, as Python's `socket.EAI_SOCKTYPE`. */
 export const EAI_SOCKTYPE: number = C.EAI_SOCKTYPE as number;
-/** Getaddrinfo error code `EAI_SYSTEM`, as Python's `socket.EAI_SYSTEM`. */
-export const EAI_SYSTEM: number = C.EAI_SYSTEM as number;
+/** Getaddrinfo error code `EAI_SYSTEM`, as Python's `socket.EAI_SYSTEM`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const EAI_SYSTEM: number | undefined = C.EAI_SYSTEM;
 /** Errno value `EBADF`, as Python's `socket.EBADF`. */
 export const EBADF: number = C.EBADF as number;
 /** Ethernet protocol number `ETH_P_ALL`, as Python's `socket.ETH_P_ALL`.
@@ -359,28 +369,62 @@ export const EBADF: number = C.EBADF as number;
 export const ETH_P_ALL: number | undefined = C.ETH_P_ALL;
 /** Errno value `EWOULDBLOCK`, as Python's `socket.EWOULDBLOCK`. */
 export const EWOULDBLOCK: number = C.EWOULDBLOCK as number;
-/** IPv4 address `INADDR_ALLHOSTS_GROUP`, as Python's `socket.INADDR_ALLHOSTS_GROUP`. */
-export const INADDR_ALLHOSTS_GROUP: number = C.INADDR_ALLHOSTS_GROUP as number;
+/** Constant `FIONBIO`, as Python's `socket.FIONBIO`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const FIONBIO: number | undefined = C.FIONBIO;
+/** Constant `FIONREAD`, as Python's `socket.FIONREAD`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const FIONREAD: number | undefined = C.FIONREAD;
+/** Constant `IF_NAMESIZE`, as Python's `socket.IF_NAMESIZE`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const IF_NAMESIZE: number | undefined = C.IF_NAMESIZE;
+/** IPv4 address `INADDR_ALLHOSTS_GROUP`, as Python's `socket.INADDR_ALLHOSTS_GROUP`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const INADDR_ALLHOSTS_GROUP: number | undefined = C.INADDR_ALLHOSTS_GROUP;
 /** IPv4 address `INADDR_ANY`, as Python's `socket.INADDR_ANY`. */
 export const INADDR_ANY: number = C.INADDR_ANY as number;
 /** IPv4 address `INADDR_BROADCAST`, as Python's `socket.INADDR_BROADCAST`. */
 export const INADDR_BROADCAST: number = C.INADDR_BROADCAST as number;
 /** IPv4 address `INADDR_LOOPBACK`, as Python's `socket.INADDR_LOOPBACK`. */
 export const INADDR_LOOPBACK: number = C.INADDR_LOOPBACK as number;
-/** IPv4 address `INADDR_MAX_LOCAL_GROUP`, as Python's `socket.INADDR_MAX_LOCAL_GROUP`. */
-export const INADDR_MAX_LOCAL_GROUP: number = C.INADDR_MAX_LOCAL_GROUP as number;
+/** IPv4 address `INADDR_MAX_LOCAL_GROUP`, as Python's `socket.INADDR_MAX_LOCAL_GROUP`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const INADDR_MAX_LOCAL_GROUP: number | undefined = C.INADDR_MAX_LOCAL_GROUP;
 /** IPv4 address `INADDR_NONE`, as Python's `socket.INADDR_NONE`. */
 export const INADDR_NONE: number = C.INADDR_NONE as number;
-/** IPv4 address `INADDR_UNSPEC_GROUP`, as Python's `socket.INADDR_UNSPEC_GROUP`. */
-export const INADDR_UNSPEC_GROUP: number = C.INADDR_UNSPEC_GROUP as number;
-/** Constant `IOCTL_VM_SOCKETS_GET_LOCAL_CID`, as Python's `socket.IOCTL_VM_SOCKETS_GET_LOCAL_CID`. */
-export const IOCTL_VM_SOCKETS_GET_LOCAL_CID: number = C.IOCTL_VM_SOCKETS_GET_LOCAL_CID as number;
+/** IPv4 address `INADDR_UNSPEC_GROUP`, as Python's `socket.INADDR_UNSPEC_GROUP`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const INADDR_UNSPEC_GROUP: number | undefined = C.INADDR_UNSPEC_GROUP;
+/** Constant `INET6_ADDRSTRLEN`, as Python's `socket.INET6_ADDRSTRLEN`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const INET6_ADDRSTRLEN: number | undefined = C.INET6_ADDRSTRLEN;
+/** Constant `INET_ADDRSTRLEN`, as Python's `socket.INET_ADDRSTRLEN`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const INET_ADDRSTRLEN: number | undefined = C.INET_ADDRSTRLEN;
+/** Constant `IOCTL_VM_SOCKETS_GET_LOCAL_CID`, as Python's `socket.IOCTL_VM_SOCKETS_GET_LOCAL_CID`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IOCTL_VM_SOCKETS_GET_LOCAL_CID: number | undefined = C.IOCTL_VM_SOCKETS_GET_LOCAL_CID;
 /** Port range bound `IPPORT_RESERVED`, as Python's `socket.IPPORT_RESERVED`. */
 export const IPPORT_RESERVED: number = C.IPPORT_RESERVED as number;
-/** Port range bound `IPPORT_USERRESERVED`, as Python's `socket.IPPORT_USERRESERVED`. */
-export const IPPORT_USERRESERVED: number = C.IPPORT_USERRESERVED as number;
+/** Port range bound `IPPORT_USERRESERVED`, as Python's `socket.IPPORT_USERRESERVED`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPPORT_USERRESERVED: number | undefined = C.IPPORT_USERRESERVED;
 /** IP protocol number `IPPROTO_AH`, as Python's `socket.IPPROTO_AH`. */
 export const IPPROTO_AH: number = C.IPPROTO_AH as number;
+/** IP protocol number `IPPROTO_CBT`, as Python's `socket.IPPROTO_CBT`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const IPPROTO_CBT: number | undefined = C.IPPROTO_CBT;
 /** IP protocol number `IPPROTO_DSTOPTS`, as Python's `socket.IPPROTO_DSTOPTS`. */
 export const IPPROTO_DSTOPTS: number = C.IPPROTO_DSTOPTS as number;
 /** IP protocol number `IPPROTO_EGP`, as Python's `socket.IPPROTO_EGP`. */
@@ -389,10 +433,16 @@ export const IPPROTO_EGP: number = C.IPPROTO_EGP as number;
 export const IPPROTO_ESP: number = C.IPPROTO_ESP as number;
 /** IP protocol number `IPPROTO_FRAGMENT`, as Python's `socket.IPPROTO_FRAGMENT`. */
 export const IPPROTO_FRAGMENT: number = C.IPPROTO_FRAGMENT as number;
-/** IP protocol number `IPPROTO_GRE`, as Python's `socket.IPPROTO_GRE`. */
-export const IPPROTO_GRE: number = C.IPPROTO_GRE as number;
+/** IP protocol number `IPPROTO_GRE`, as Python's `socket.IPPROTO_GRE`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPPROTO_GRE: number | undefined = C.IPPROTO_GRE;
 /** IP protocol number `IPPROTO_HOPOPTS`, as Python's `socket.IPPROTO_HOPOPTS`. */
 export const IPPROTO_HOPOPTS: number = C.IPPROTO_HOPOPTS as number;
+/** IP protocol number `IPPROTO_ICLFXBM`, as Python's `socket.IPPROTO_ICLFXBM`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const IPPROTO_ICLFXBM: number | undefined = C.IPPROTO_ICLFXBM;
 /** IP protocol number `IPPROTO_ICMP`, as Python's `socket.IPPROTO_ICMP`. */
 export const IPPROTO_ICMP: number = C.IPPROTO_ICMP as number;
 /** IP protocol number `IPPROTO_ICMPV6`, as Python's `socket.IPPROTO_ICMPV6`. */
@@ -401,34 +451,60 @@ export const IPPROTO_ICMPV6: number = C.IPPROTO_ICMPV6 as number;
 export const IPPROTO_IDP: number = C.IPPROTO_IDP as number;
 /** IP protocol number `IPPROTO_IGMP`, as Python's `socket.IPPROTO_IGMP`. */
 export const IPPROTO_IGMP: number = C.IPPROTO_IGMP as number;
+/** IP protocol number `IPPROTO_IGP`, as Python's `socket.IPPROTO_IGP`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const IPPROTO_IGP: number | undefined = C.IPPROTO_IGP;
 /** IP protocol number `IPPROTO_IP`, as Python's `socket.IPPROTO_IP`. */
 export const IPPROTO_IP: number = C.IPPROTO_IP as number;
-/** IP protocol number `IPPROTO_IPIP`, as Python's `socket.IPPROTO_IPIP`. */
-export const IPPROTO_IPIP: number = C.IPPROTO_IPIP as number;
+/** IP protocol number `IPPROTO_IPIP`, as Python's `socket.IPPROTO_IPIP`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPPROTO_IPIP: number | undefined = C.IPPROTO_IPIP;
 /** IP protocol number `IPPROTO_IPV6`, as Python's `socket.IPPROTO_IPV6`. */
 export const IPPROTO_IPV6: number = C.IPPROTO_IPV6 as number;
+/** IP protocol number `IPPROTO_L2TP`, as Python's `socket.IPPROTO_L2TP`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const IPPROTO_L2TP: number | undefined = C.IPPROTO_L2TP;
 /** IP protocol number `IPPROTO_MPTCP`, as Python's `socket.IPPROTO_MPTCP`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const IPPROTO_MPTCP: number | undefined = C.IPPROTO_MPTCP;
 /** IP protocol number `IPPROTO_NONE`, as Python's `socket.IPPROTO_NONE`. */
 export const IPPROTO_NONE: number = C.IPPROTO_NONE as number;
+/** IP protocol number `IPPROTO_PGM`, as Python's `socket.IPPROTO_PGM`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const IPPROTO_PGM: number | undefined = C.IPPROTO_PGM;
 /** IP protocol number `IPPROTO_PIM`, as Python's `socket.IPPROTO_PIM`. */
 export const IPPROTO_PIM: number = C.IPPROTO_PIM as number;
 /** IP protocol number `IPPROTO_PUP`, as Python's `socket.IPPROTO_PUP`. */
 export const IPPROTO_PUP: number = C.IPPROTO_PUP as number;
 /** IP protocol number `IPPROTO_RAW`, as Python's `socket.IPPROTO_RAW`. */
 export const IPPROTO_RAW: number = C.IPPROTO_RAW as number;
+/** IP protocol number `IPPROTO_RDP`, as Python's `socket.IPPROTO_RDP`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const IPPROTO_RDP: number | undefined = C.IPPROTO_RDP;
 /** IP protocol number `IPPROTO_ROUTING`, as Python's `socket.IPPROTO_ROUTING`. */
 export const IPPROTO_ROUTING: number = C.IPPROTO_ROUTING as number;
-/** IP protocol number `IPPROTO_RSVP`, as Python's `socket.IPPROTO_RSVP`. */
-export const IPPROTO_RSVP: number = C.IPPROTO_RSVP as number;
+/** IP protocol number `IPPROTO_RSVP`, as Python's `socket.IPPROTO_RSVP`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPPROTO_RSVP: number | undefined = C.IPPROTO_RSVP;
 /** IP protocol number `IPPROTO_SCTP`, as Python's `socket.IPPROTO_SCTP`. */
 export const IPPROTO_SCTP: number = C.IPPROTO_SCTP as number;
+/** IP protocol number `IPPROTO_ST`, as Python's `socket.IPPROTO_ST`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const IPPROTO_ST: number | undefined = C.IPPROTO_ST;
 /** IP protocol number `IPPROTO_TCP`, as Python's `socket.IPPROTO_TCP`. */
 export const IPPROTO_TCP: number = C.IPPROTO_TCP as number;
-/** IP protocol number `IPPROTO_TP`, as Python's `socket.IPPROTO_TP`. */
-export const IPPROTO_TP: number = C.IPPROTO_TP as number;
+/** IP protocol number `IPPROTO_TP`, as Python's `socket.IPPROTO_TP`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPPROTO_TP: number | undefined = C.IPPROTO_TP;
 /** IP protocol number `IPPROTO_UDP`, as Python's `socket.IPPROTO_UDP`. */
 export const IPPROTO_UDP: number = C.IPPROTO_UDP as number;
 /** IP protocol number `IPPROTO_UDPLITE`, as Python's `socket.IPPROTO_UDPLITE`.
@@ -439,8 +515,10 @@ export const IPPROTO_UDPLITE: number | undefined = C.IPPROTO_UDPLITE;
 export const IPV6_CHECKSUM: number = C.IPV6_CHECKSUM as number;
 /** IPv6 option `IPV6_DONTFRAG`, as Python's `socket.IPV6_DONTFRAG`. */
 export const IPV6_DONTFRAG: number = C.IPV6_DONTFRAG as number;
-/** IPv6 option `IPV6_DSTOPTS`, as Python's `socket.IPV6_DSTOPTS`. */
-export const IPV6_DSTOPTS: number = C.IPV6_DSTOPTS as number;
+/** IPv6 option `IPV6_DSTOPTS`, as Python's `socket.IPV6_DSTOPTS`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPV6_DSTOPTS: number | undefined = C.IPV6_DSTOPTS;
 /** IPv6 option `IPV6_HOPLIMIT`, as Python's `socket.IPV6_HOPLIMIT`. */
 export const IPV6_HOPLIMIT: number = C.IPV6_HOPLIMIT as number;
 /** IPv6 option `IPV6_HOPOPTS`, as Python's `socket.IPV6_HOPOPTS`. */
@@ -455,36 +533,54 @@ export const IPV6_MULTICAST_HOPS: number = C.IPV6_MULTICAST_HOPS as number;
 export const IPV6_MULTICAST_IF: number = C.IPV6_MULTICAST_IF as number;
 /** IPv6 option `IPV6_MULTICAST_LOOP`, as Python's `socket.IPV6_MULTICAST_LOOP`. */
 export const IPV6_MULTICAST_LOOP: number = C.IPV6_MULTICAST_LOOP as number;
-/** IPv6 option `IPV6_NEXTHOP`, as Python's `socket.IPV6_NEXTHOP`. */
-export const IPV6_NEXTHOP: number = C.IPV6_NEXTHOP as number;
-/** IPv6 option `IPV6_PATHMTU`, as Python's `socket.IPV6_PATHMTU`. */
-export const IPV6_PATHMTU: number = C.IPV6_PATHMTU as number;
+/** IPv6 option `IPV6_NEXTHOP`, as Python's `socket.IPV6_NEXTHOP`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPV6_NEXTHOP: number | undefined = C.IPV6_NEXTHOP;
+/** IPv6 option `IPV6_PATHMTU`, as Python's `socket.IPV6_PATHMTU`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPV6_PATHMTU: number | undefined = C.IPV6_PATHMTU;
 /** IPv6 option `IPV6_PKTINFO`, as Python's `socket.IPV6_PKTINFO`. */
 export const IPV6_PKTINFO: number = C.IPV6_PKTINFO as number;
-/** IPv6 option `IPV6_RECVDSTOPTS`, as Python's `socket.IPV6_RECVDSTOPTS`. */
-export const IPV6_RECVDSTOPTS: number = C.IPV6_RECVDSTOPTS as number;
+/** IPv6 option `IPV6_RECVDSTOPTS`, as Python's `socket.IPV6_RECVDSTOPTS`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPV6_RECVDSTOPTS: number | undefined = C.IPV6_RECVDSTOPTS;
 /** IPv6 option `IPV6_RECVERR`, as Python's `socket.IPV6_RECVERR`.
  *
- * Availability: Linux; `undefined` where the OS lacks it. */
+ * Availability: Linux, Windows; `undefined` where the OS lacks it. */
 export const IPV6_RECVERR: number | undefined = C.IPV6_RECVERR;
-/** IPv6 option `IPV6_RECVHOPLIMIT`, as Python's `socket.IPV6_RECVHOPLIMIT`. */
-export const IPV6_RECVHOPLIMIT: number = C.IPV6_RECVHOPLIMIT as number;
-/** IPv6 option `IPV6_RECVHOPOPTS`, as Python's `socket.IPV6_RECVHOPOPTS`. */
-export const IPV6_RECVHOPOPTS: number = C.IPV6_RECVHOPOPTS as number;
-/** IPv6 option `IPV6_RECVPATHMTU`, as Python's `socket.IPV6_RECVPATHMTU`. */
-export const IPV6_RECVPATHMTU: number = C.IPV6_RECVPATHMTU as number;
-/** IPv6 option `IPV6_RECVPKTINFO`, as Python's `socket.IPV6_RECVPKTINFO`. */
-export const IPV6_RECVPKTINFO: number = C.IPV6_RECVPKTINFO as number;
+/** IPv6 option `IPV6_RECVHOPLIMIT`, as Python's `socket.IPV6_RECVHOPLIMIT`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPV6_RECVHOPLIMIT: number | undefined = C.IPV6_RECVHOPLIMIT;
+/** IPv6 option `IPV6_RECVHOPOPTS`, as Python's `socket.IPV6_RECVHOPOPTS`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPV6_RECVHOPOPTS: number | undefined = C.IPV6_RECVHOPOPTS;
+/** IPv6 option `IPV6_RECVPATHMTU`, as Python's `socket.IPV6_RECVPATHMTU`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPV6_RECVPATHMTU: number | undefined = C.IPV6_RECVPATHMTU;
+/** IPv6 option `IPV6_RECVPKTINFO`, as Python's `socket.IPV6_RECVPKTINFO`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPV6_RECVPKTINFO: number | undefined = C.IPV6_RECVPKTINFO;
 /** IPv6 option `IPV6_RECVRTHDR`, as Python's `socket.IPV6_RECVRTHDR`. */
 export const IPV6_RECVRTHDR: number = C.IPV6_RECVRTHDR as number;
 /** IPv6 option `IPV6_RECVTCLASS`, as Python's `socket.IPV6_RECVTCLASS`. */
 export const IPV6_RECVTCLASS: number = C.IPV6_RECVTCLASS as number;
 /** IPv6 option `IPV6_RTHDR`, as Python's `socket.IPV6_RTHDR`. */
 export const IPV6_RTHDR: number = C.IPV6_RTHDR as number;
-/** IPv6 option `IPV6_RTHDRDSTOPTS`, as Python's `socket.IPV6_RTHDRDSTOPTS`. */
-export const IPV6_RTHDRDSTOPTS: number = C.IPV6_RTHDRDSTOPTS as number;
-/** IPv6 option `IPV6_RTHDR_TYPE_0`, as Python's `socket.IPV6_RTHDR_TYPE_0`. */
-export const IPV6_RTHDR_TYPE_0: number = C.IPV6_RTHDR_TYPE_0 as number;
+/** IPv6 option `IPV6_RTHDRDSTOPTS`, as Python's `socket.IPV6_RTHDRDSTOPTS`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPV6_RTHDRDSTOPTS: number | undefined = C.IPV6_RTHDRDSTOPTS;
+/** IPv6 option `IPV6_RTHDR_TYPE_0`, as Python's `socket.IPV6_RTHDR_TYPE_0`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IPV6_RTHDR_TYPE_0: number | undefined = C.IPV6_RTHDR_TYPE_0;
 /** IPv6 option `IPV6_TCLASS`, as Python's `socket.IPV6_TCLASS`. */
 export const IPV6_TCLASS: number = C.IPV6_TCLASS as number;
 /** IPv6 option `IPV6_UNICAST_HOPS`, as Python's `socket.IPV6_UNICAST_HOPS`. */
@@ -495,7 +591,7 @@ export const IPV6_V6ONLY: number = C.IPV6_V6ONLY as number;
 export const IP_ADD_MEMBERSHIP: number = C.IP_ADD_MEMBERSHIP as number;
 /** IPv4 option `IP_ADD_SOURCE_MEMBERSHIP`, as Python's `socket.IP_ADD_SOURCE_MEMBERSHIP`.
  *
- * Availability: Linux; `undefined` where the OS lacks it. */
+ * Availability: Linux, Windows; `undefined` where the OS lacks it. */
 export const IP_ADD_SOURCE_MEMBERSHIP: number | undefined = C.IP_ADD_SOURCE_MEMBERSHIP;
 /** IPv4 option `IP_BIND_ADDRESS_NO_PORT`, as Python's `socket.IP_BIND_ADDRESS_NO_PORT`.
  *
@@ -503,17 +599,21 @@ export const IP_ADD_SOURCE_MEMBERSHIP: number | undefined = C.IP_ADD_SOURCE_MEMB
 export const IP_BIND_ADDRESS_NO_PORT: number | undefined = C.IP_BIND_ADDRESS_NO_PORT;
 /** IPv4 option `IP_BLOCK_SOURCE`, as Python's `socket.IP_BLOCK_SOURCE`.
  *
- * Availability: Linux; `undefined` where the OS lacks it. */
+ * Availability: Linux, Windows; `undefined` where the OS lacks it. */
 export const IP_BLOCK_SOURCE: number | undefined = C.IP_BLOCK_SOURCE;
-/** IPv4 option `IP_DEFAULT_MULTICAST_LOOP`, as Python's `socket.IP_DEFAULT_MULTICAST_LOOP`. */
-export const IP_DEFAULT_MULTICAST_LOOP: number = C.IP_DEFAULT_MULTICAST_LOOP as number;
-/** IPv4 option `IP_DEFAULT_MULTICAST_TTL`, as Python's `socket.IP_DEFAULT_MULTICAST_TTL`. */
-export const IP_DEFAULT_MULTICAST_TTL: number = C.IP_DEFAULT_MULTICAST_TTL as number;
+/** IPv4 option `IP_DEFAULT_MULTICAST_LOOP`, as Python's `socket.IP_DEFAULT_MULTICAST_LOOP`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IP_DEFAULT_MULTICAST_LOOP: number | undefined = C.IP_DEFAULT_MULTICAST_LOOP;
+/** IPv4 option `IP_DEFAULT_MULTICAST_TTL`, as Python's `socket.IP_DEFAULT_MULTICAST_TTL`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IP_DEFAULT_MULTICAST_TTL: number | undefined = C.IP_DEFAULT_MULTICAST_TTL;
 /** IPv4 option `IP_DROP_MEMBERSHIP`, as Python's `socket.IP_DROP_MEMBERSHIP`. */
 export const IP_DROP_MEMBERSHIP: number = C.IP_DROP_MEMBERSHIP as number;
 /** IPv4 option `IP_DROP_SOURCE_MEMBERSHIP`, as Python's `socket.IP_DROP_SOURCE_MEMBERSHIP`.
  *
- * Availability: Linux; `undefined` where the OS lacks it. */
+ * Availability: Linux, Windows; `undefined` where the OS lacks it. */
 export const IP_DROP_SOURCE_MEMBERSHIP: number | undefined = C.IP_DROP_SOURCE_MEMBERSHIP;
 /** IPv4 option `IP_FREEBIND`, as Python's `socket.IP_FREEBIND`.
  *
@@ -521,8 +621,10 @@ export const IP_DROP_SOURCE_MEMBERSHIP: number | undefined = C.IP_DROP_SOURCE_ME
 export const IP_FREEBIND: number | undefined = C.IP_FREEBIND;
 /** IPv4 option `IP_HDRINCL`, as Python's `socket.IP_HDRINCL`. */
 export const IP_HDRINCL: number = C.IP_HDRINCL as number;
-/** IPv4 option `IP_MAX_MEMBERSHIPS`, as Python's `socket.IP_MAX_MEMBERSHIPS`. */
-export const IP_MAX_MEMBERSHIPS: number = C.IP_MAX_MEMBERSHIPS as number;
+/** IPv4 option `IP_MAX_MEMBERSHIPS`, as Python's `socket.IP_MAX_MEMBERSHIPS`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IP_MAX_MEMBERSHIPS: number | undefined = C.IP_MAX_MEMBERSHIPS;
 /** IPv4 option `IP_MULTICAST_IF`, as Python's `socket.IP_MULTICAST_IF`. */
 export const IP_MULTICAST_IF: number = C.IP_MULTICAST_IF as number;
 /** IPv4 option `IP_MULTICAST_LOOP`, as Python's `socket.IP_MULTICAST_LOOP`. */
@@ -533,28 +635,34 @@ export const IP_MULTICAST_TTL: number = C.IP_MULTICAST_TTL as number;
 export const IP_OPTIONS: number = C.IP_OPTIONS as number;
 /** IPv4 option `IP_PKTINFO`, as Python's `socket.IP_PKTINFO`.
  *
- * Availability: Linux; `undefined` where the OS lacks it. */
+ * Availability: Linux, Windows; `undefined` where the OS lacks it. */
 export const IP_PKTINFO: number | undefined = C.IP_PKTINFO;
 /** IPv4 option `IP_RECVERR`, as Python's `socket.IP_RECVERR`.
  *
- * Availability: Linux; `undefined` where the OS lacks it. */
+ * Availability: Linux, Windows; `undefined` where the OS lacks it. */
 export const IP_RECVERR: number | undefined = C.IP_RECVERR;
-/** IPv4 option `IP_RECVOPTS`, as Python's `socket.IP_RECVOPTS`. */
-export const IP_RECVOPTS: number = C.IP_RECVOPTS as number;
+/** IPv4 option `IP_RECVOPTS`, as Python's `socket.IP_RECVOPTS`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IP_RECVOPTS: number | undefined = C.IP_RECVOPTS;
 /** IPv4 option `IP_RECVORIGDSTADDR`, as Python's `socket.IP_RECVORIGDSTADDR`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const IP_RECVORIGDSTADDR: number | undefined = C.IP_RECVORIGDSTADDR;
-/** IPv4 option `IP_RECVRETOPTS`, as Python's `socket.IP_RECVRETOPTS`. */
-export const IP_RECVRETOPTS: number = C.IP_RECVRETOPTS as number;
+/** IPv4 option `IP_RECVRETOPTS`, as Python's `socket.IP_RECVRETOPTS`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IP_RECVRETOPTS: number | undefined = C.IP_RECVRETOPTS;
 /** IPv4 option `IP_RECVTOS`, as Python's `socket.IP_RECVTOS`. */
 export const IP_RECVTOS: number = C.IP_RECVTOS as number;
 /** IPv4 option `IP_RECVTTL`, as Python's `socket.IP_RECVTTL`.
  *
- * Availability: Linux; `undefined` where the OS lacks it. */
+ * Availability: Linux, Windows; `undefined` where the OS lacks it. */
 export const IP_RECVTTL: number | undefined = C.IP_RECVTTL;
-/** IPv4 option `IP_RETOPTS`, as Python's `socket.IP_RETOPTS`. */
-export const IP_RETOPTS: number = C.IP_RETOPTS as number;
+/** IPv4 option `IP_RETOPTS`, as Python's `socket.IP_RETOPTS`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const IP_RETOPTS: number | undefined = C.IP_RETOPTS;
 /** IPv4 option `IP_TOS`, as Python's `socket.IP_TOS`. */
 export const IP_TOS: number = C.IP_TOS as number;
 /** IPv4 option `IP_TRANSPARENT`, as Python's `socket.IP_TRANSPARENT`.
@@ -565,7 +673,7 @@ export const IP_TRANSPARENT: number | undefined = C.IP_TRANSPARENT;
 export const IP_TTL: number = C.IP_TTL as number;
 /** IPv4 option `IP_UNBLOCK_SOURCE`, as Python's `socket.IP_UNBLOCK_SOURCE`.
  *
- * Availability: Linux; `undefined` where the OS lacks it. */
+ * Availability: Linux, Windows; `undefined` where the OS lacks it. */
 export const IP_UNBLOCK_SOURCE: number | undefined = C.IP_UNBLOCK_SOURCE;
 /** SAE J1939 value `J1939_EE_INFO_NONE`, as Python's `socket.J1939_EE_INFO_NONE`.
  *
@@ -627,6 +735,10 @@ export const J1939_PGN_PDU1_MAX: number | undefined = C.J1939_PGN_PDU1_MAX;
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const J1939_PGN_REQUEST: number | undefined = C.J1939_PGN_REQUEST;
+/** Send/recv flag `MSG_BCAST`, as Python's `socket.MSG_BCAST`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const MSG_BCAST: number | undefined = C.MSG_BCAST;
 /** Send/recv flag `MSG_CMSG_CLOEXEC`, as Python's `socket.MSG_CMSG_CLOEXEC`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
@@ -639,10 +751,14 @@ export const MSG_CONFIRM: number | undefined = C.MSG_CONFIRM;
 export const MSG_CTRUNC: number = C.MSG_CTRUNC as number;
 /** Send/recv flag `MSG_DONTROUTE`, as Python's `socket.MSG_DONTROUTE`. */
 export const MSG_DONTROUTE: number = C.MSG_DONTROUTE as number;
-/** Send/recv flag `MSG_DONTWAIT`, as Python's `socket.MSG_DONTWAIT`. */
-export const MSG_DONTWAIT: number = C.MSG_DONTWAIT as number;
-/** Send/recv flag `MSG_EOR`, as Python's `socket.MSG_EOR`. */
-export const MSG_EOR: number = C.MSG_EOR as number;
+/** Send/recv flag `MSG_DONTWAIT`, as Python's `socket.MSG_DONTWAIT`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const MSG_DONTWAIT: number | undefined = C.MSG_DONTWAIT;
+/** Send/recv flag `MSG_EOR`, as Python's `socket.MSG_EOR`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const MSG_EOR: number | undefined = C.MSG_EOR;
 /** Send/recv flag `MSG_ERRQUEUE`, as Python's `socket.MSG_ERRQUEUE`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
@@ -651,12 +767,18 @@ export const MSG_ERRQUEUE: number | undefined = C.MSG_ERRQUEUE;
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const MSG_FASTOPEN: number | undefined = C.MSG_FASTOPEN;
+/** Send/recv flag `MSG_MCAST`, as Python's `socket.MSG_MCAST`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const MSG_MCAST: number | undefined = C.MSG_MCAST;
 /** Send/recv flag `MSG_MORE`, as Python's `socket.MSG_MORE`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const MSG_MORE: number | undefined = C.MSG_MORE;
-/** Send/recv flag `MSG_NOSIGNAL`, as Python's `socket.MSG_NOSIGNAL`. */
-export const MSG_NOSIGNAL: number = C.MSG_NOSIGNAL as number;
+/** Send/recv flag `MSG_NOSIGNAL`, as Python's `socket.MSG_NOSIGNAL`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const MSG_NOSIGNAL: number | undefined = C.MSG_NOSIGNAL;
 /** Send/recv flag `MSG_OOB`, as Python's `socket.MSG_OOB`. */
 export const MSG_OOB: number = C.MSG_OOB as number;
 /** Send/recv flag `MSG_PEEK`, as Python's `socket.MSG_PEEK`. */
@@ -751,6 +873,50 @@ export const PF_PACKET: number | undefined = C.PF_PACKET;
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const PF_RDS: number | undefined = C.PF_RDS;
+/** Constant `POLLERR`, as Python's `socket.POLLERR`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const POLLERR: number | undefined = C.POLLERR;
+/** Constant `POLLHUP`, as Python's `socket.POLLHUP`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const POLLHUP: number | undefined = C.POLLHUP;
+/** Constant `POLLIN`, as Python's `socket.POLLIN`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const POLLIN: number | undefined = C.POLLIN;
+/** Constant `POLLNVAL`, as Python's `socket.POLLNVAL`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const POLLNVAL: number | undefined = C.POLLNVAL;
+/** Constant `POLLOUT`, as Python's `socket.POLLOUT`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const POLLOUT: number | undefined = C.POLLOUT;
+/** Constant `POLLPRI`, as Python's `socket.POLLPRI`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const POLLPRI: number | undefined = C.POLLPRI;
+/** SIO_RCVALL value `RCVALL_IPLEVEL`, as Python's `socket.RCVALL_IPLEVEL`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const RCVALL_IPLEVEL: number | undefined = C.RCVALL_IPLEVEL;
+/** SIO_RCVALL value `RCVALL_MAX`, as Python's `socket.RCVALL_MAX`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const RCVALL_MAX: number | undefined = C.RCVALL_MAX;
+/** SIO_RCVALL value `RCVALL_OFF`, as Python's `socket.RCVALL_OFF`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const RCVALL_OFF: number | undefined = C.RCVALL_OFF;
+/** SIO_RCVALL value `RCVALL_ON`, as Python's `socket.RCVALL_ON`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const RCVALL_ON: number | undefined = C.RCVALL_ON;
+/** SIO_RCVALL value `RCVALL_SOCKETLEVELONLY`, as Python's `socket.RCVALL_SOCKETLEVELONLY`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const RCVALL_SOCKETLEVELONLY: number | undefined = C.RCVALL_SOCKETLEVELONLY;
 /** Control message type `SCM_CREDENTIALS`, as Python's `socket.SCM_CREDENTIALS`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
@@ -771,14 +937,28 @@ export const SCM_J1939_ERRQUEUE: number | undefined = C.SCM_J1939_ERRQUEUE;
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const SCM_J1939_PRIO: number | undefined = C.SCM_J1939_PRIO;
-/** Control message type `SCM_RIGHTS`, as Python's `socket.SCM_RIGHTS`. */
-export const SCM_RIGHTS: number = C.SCM_RIGHTS as number;
+/** Control message type `SCM_RIGHTS`, as Python's `socket.SCM_RIGHTS`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const SCM_RIGHTS: number | undefined = C.SCM_RIGHTS;
 /** Shutdown() direction `SHUT_RD`, as Python's `socket.SHUT_RD`. */
 export const SHUT_RD: number = C.SHUT_RD as number;
 /** Shutdown() direction `SHUT_RDWR`, as Python's `socket.SHUT_RDWR`. */
 export const SHUT_RDWR: number = C.SHUT_RDWR as number;
 /** Shutdown() direction `SHUT_WR`, as Python's `socket.SHUT_WR`. */
 export const SHUT_WR: number = C.SHUT_WR as number;
+/** Socket.ioctl() control code `SIO_KEEPALIVE_VALS`, as Python's `socket.SIO_KEEPALIVE_VALS`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const SIO_KEEPALIVE_VALS: number | undefined = C.SIO_KEEPALIVE_VALS;
+/** Socket.ioctl() control code `SIO_LOOPBACK_FAST_PATH`, as Python's `socket.SIO_LOOPBACK_FAST_PATH`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const SIO_LOOPBACK_FAST_PATH: number | undefined = C.SIO_LOOPBACK_FAST_PATH;
+/** Socket.ioctl() control code `SIO_RCVALL`, as Python's `socket.SIO_RCVALL`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const SIO_RCVALL: number | undefined = C.SIO_RCVALL;
 /** Socket type `SOCK_CLOEXEC`, as Python's `socket.SOCK_CLOEXEC`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
@@ -835,8 +1015,10 @@ export const SOL_UDP: number | undefined = C.SOL_UDP;
 export const SOMAXCONN: number = C.SOMAXCONN as number;
 /** Socket-level option `SO_ACCEPTCONN`, as Python's `socket.SO_ACCEPTCONN`. */
 export const SO_ACCEPTCONN: number = C.SO_ACCEPTCONN as number;
-/** Socket-level option `SO_BINDTODEVICE`, as Python's `socket.SO_BINDTODEVICE`. */
-export const SO_BINDTODEVICE: number = C.SO_BINDTODEVICE as number;
+/** Socket-level option `SO_BINDTODEVICE`, as Python's `socket.SO_BINDTODEVICE`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const SO_BINDTODEVICE: number | undefined = C.SO_BINDTODEVICE;
 /** Socket-level option `SO_BROADCAST`, as Python's `socket.SO_BROADCAST`. */
 export const SO_BROADCAST: number = C.SO_BROADCAST as number;
 /** Socket-level option `SO_DEBUG`, as Python's `socket.SO_DEBUG`. */
@@ -849,6 +1031,10 @@ export const SO_DOMAIN: number | undefined = C.SO_DOMAIN;
 export const SO_DONTROUTE: number = C.SO_DONTROUTE as number;
 /** Socket-level option `SO_ERROR`, as Python's `socket.SO_ERROR`. */
 export const SO_ERROR: number = C.SO_ERROR as number;
+/** Socket-level option `SO_EXCLUSIVEADDRUSE`, as Python's `socket.SO_EXCLUSIVEADDRUSE`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const SO_EXCLUSIVEADDRUSE: number | undefined = C.SO_EXCLUSIVEADDRUSE;
 /** Socket-level option `SO_INCOMING_CPU`, as Python's `socket.SO_INCOMING_CPU`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
@@ -911,8 +1097,10 @@ export const SO_RCVLOWAT: number = C.SO_RCVLOWAT as number;
 export const SO_RCVTIMEO: number = C.SO_RCVTIMEO as number;
 /** Socket-level option `SO_REUSEADDR`, as Python's `socket.SO_REUSEADDR`. */
 export const SO_REUSEADDR: number = C.SO_REUSEADDR as number;
-/** Socket-level option `SO_REUSEPORT`, as Python's `socket.SO_REUSEPORT`. */
-export const SO_REUSEPORT: number = C.SO_REUSEPORT as number;
+/** Socket-level option `SO_REUSEPORT`, as Python's `socket.SO_REUSEPORT`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const SO_REUSEPORT: number | undefined = C.SO_REUSEPORT;
 /** Socket-level option `SO_SNDBUF`, as Python's `socket.SO_SNDBUF`. */
 export const SO_SNDBUF: number = C.SO_SNDBUF as number;
 /** Socket-level option `SO_SNDLOWAT`, as Python's `socket.SO_SNDLOWAT`. */
@@ -921,6 +1109,10 @@ export const SO_SNDLOWAT: number = C.SO_SNDLOWAT as number;
 export const SO_SNDTIMEO: number = C.SO_SNDTIMEO as number;
 /** Socket-level option `SO_TYPE`, as Python's `socket.SO_TYPE`. */
 export const SO_TYPE: number = C.SO_TYPE as number;
+/** Socket-level option `SO_USELOOPBACK`, as Python's `socket.SO_USELOOPBACK`.
+ *
+ * Availability: macOS, Windows; `undefined` where the OS lacks it. */
+export const SO_USELOOPBACK: number | undefined = C.SO_USELOOPBACK;
 /** Socket-level option `SO_VM_SOCKETS_BUFFER_MAX_SIZE`, as Python's `socket.SO_VM_SOCKETS_BUFFER_MAX_SIZE`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
@@ -945,30 +1137,40 @@ export const TCP_CORK: number | undefined = C.TCP_CORK;
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const TCP_DEFER_ACCEPT: number | undefined = C.TCP_DEFER_ACCEPT;
-/** TCP option `TCP_FASTOPEN`, as Python's `socket.TCP_FASTOPEN`. */
-export const TCP_FASTOPEN: number = C.TCP_FASTOPEN as number;
+/** TCP option `TCP_FASTOPEN`, as Python's `socket.TCP_FASTOPEN`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const TCP_FASTOPEN: number | undefined = C.TCP_FASTOPEN;
 /** TCP option `TCP_INFO`, as Python's `socket.TCP_INFO`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const TCP_INFO: number | undefined = C.TCP_INFO;
-/** TCP option `TCP_KEEPCNT`, as Python's `socket.TCP_KEEPCNT`. */
-export const TCP_KEEPCNT: number = C.TCP_KEEPCNT as number;
+/** TCP option `TCP_KEEPCNT`, as Python's `socket.TCP_KEEPCNT`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const TCP_KEEPCNT: number | undefined = C.TCP_KEEPCNT;
 /** TCP option `TCP_KEEPIDLE`, as Python's `socket.TCP_KEEPIDLE`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const TCP_KEEPIDLE: number | undefined = C.TCP_KEEPIDLE;
-/** TCP option `TCP_KEEPINTVL`, as Python's `socket.TCP_KEEPINTVL`. */
-export const TCP_KEEPINTVL: number = C.TCP_KEEPINTVL as number;
+/** TCP option `TCP_KEEPINTVL`, as Python's `socket.TCP_KEEPINTVL`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const TCP_KEEPINTVL: number | undefined = C.TCP_KEEPINTVL;
 /** TCP option `TCP_LINGER2`, as Python's `socket.TCP_LINGER2`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const TCP_LINGER2: number | undefined = C.TCP_LINGER2;
-/** TCP option `TCP_MAXSEG`, as Python's `socket.TCP_MAXSEG`. */
-export const TCP_MAXSEG: number = C.TCP_MAXSEG as number;
+/** TCP option `TCP_MAXSEG`, as Python's `socket.TCP_MAXSEG`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const TCP_MAXSEG: number | undefined = C.TCP_MAXSEG;
 /** TCP option `TCP_NODELAY`, as Python's `socket.TCP_NODELAY`. */
 export const TCP_NODELAY: number = C.TCP_NODELAY as number;
-/** TCP option `TCP_NOTSENT_LOWAT`, as Python's `socket.TCP_NOTSENT_LOWAT`. */
-export const TCP_NOTSENT_LOWAT: number = C.TCP_NOTSENT_LOWAT as number;
+/** TCP option `TCP_NOTSENT_LOWAT`, as Python's `socket.TCP_NOTSENT_LOWAT`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const TCP_NOTSENT_LOWAT: number | undefined = C.TCP_NOTSENT_LOWAT;
 /** TCP option `TCP_QUICKACK`, as Python's `socket.TCP_QUICKACK`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
@@ -1085,12 +1287,18 @@ export const UDPLITE_RECV_CSCOV: number | undefined = C.UDPLITE_RECV_CSCOV;
  *
  * Availability: Linux; `undefined` where the OS lacks it. */
 export const UDPLITE_SEND_CSCOV: number | undefined = C.UDPLITE_SEND_CSCOV;
-/** Vsock address value `VMADDR_CID_ANY`, as Python's `socket.VMADDR_CID_ANY`. */
-export const VMADDR_CID_ANY: number = C.VMADDR_CID_ANY as number;
-/** Vsock address value `VMADDR_CID_HOST`, as Python's `socket.VMADDR_CID_HOST`. */
-export const VMADDR_CID_HOST: number = C.VMADDR_CID_HOST as number;
-/** Vsock address value `VMADDR_PORT_ANY`, as Python's `socket.VMADDR_PORT_ANY`. */
-export const VMADDR_PORT_ANY: number = C.VMADDR_PORT_ANY as number;
+/** Vsock address value `VMADDR_CID_ANY`, as Python's `socket.VMADDR_CID_ANY`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const VMADDR_CID_ANY: number | undefined = C.VMADDR_CID_ANY;
+/** Vsock address value `VMADDR_CID_HOST`, as Python's `socket.VMADDR_CID_HOST`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const VMADDR_CID_HOST: number | undefined = C.VMADDR_CID_HOST;
+/** Vsock address value `VMADDR_PORT_ANY`, as Python's `socket.VMADDR_PORT_ANY`.
+ *
+ * Availability: Linux, macOS; `undefined` where the OS lacks it. */
+export const VMADDR_PORT_ANY: number | undefined = C.VMADDR_PORT_ANY;
 /** Constant `VM_SOCKETS_INVALID_VERSION`, as Python's `socket.VM_SOCKETS_INVALID_VERSION`.
  *
  * Availability: Linux; `undefined` where the OS lacks it. */

@@ -108,10 +108,14 @@ export function create_server(address: Address, options: CreateServerOptions = {
   }
   const sock = new Socket(family, C.SOCK_STREAM);
   try {
-    try {
-      sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
-    } catch (e) {
-      if (!(e instanceof OSError)) throw e;
+    // As Python: on Windows SO_REUSEADDR would let another socket take the
+    // port while this one holds it, so it is set only elsewhere.
+    if (native.os !== "windows") {
+      try {
+        sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
+      } catch (e) {
+        if (!(e instanceof OSError)) throw e;
+      }
     }
     if (options.reuse_port) sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
     if (family === C.AF_INET6) {
@@ -161,7 +165,7 @@ export function has_dualstack_ipv6(): boolean {
 /**
  * A pair of connected sockets, as Python's `socket.socketpair`.
  *
- * @param family default `AF_UNIX`
+ * @param family default `AF_UNIX` (`AF_INET` on Windows, as in Python)
  * @param type default `SOCK_STREAM`
  * @param proto default 0
  * @returns the two sockets
@@ -177,13 +181,22 @@ export function has_dualstack_ipv6(): boolean {
  * ```
  */
 export function socketpair(
-  family: number = C.AF_UNIX,
+  family: number = native.os === "windows" ? C.AF_INET : C.AF_UNIX,
   type: number = C.SOCK_STREAM,
   proto = 0,
 ): [Socket, Socket] {
   const fds = new Int32Array(2);
   family = toCInt(family);
   type = toCInt(type);
+  if (native.os === "windows") {
+    // Windows has no socketpair(): Python's socket.py builds one from a
+    // loopback TCP connection, and refuses what that cannot be.
+    if (family !== C.AF_INET && family !== C.AF_INET6) {
+      throw new RangeError("Only AF_INET and AF_INET6 socket address families are supported");
+    }
+    if (type !== C.SOCK_STREAM) throw new RangeError("Only SOCK_STREAM socket type is supported");
+    if (proto !== 0) throw new RangeError("Only protocol zero is supported");
+  }
   if (native.socketpair(family, type | SYS.SOCK_CLOEXEC, toCInt(proto), fds) < 0) raiseErrno();
   let a: Socket | null = null;
   try {

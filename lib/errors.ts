@@ -26,6 +26,8 @@ export class OSError extends Error {
   readonly errno: number | null;
   /** The system's text for `errno`, or `null`. */
   readonly strerror: string | null;
+  /** On Windows, the Winsock or Win32 error code a call failed with (Python's `winerror`). */
+  winerror?: number;
 
   /**
    * Builds an error as Python does: `new OSError(errno, strerror)` reads
@@ -243,6 +245,8 @@ export const errno = {
   EAGAIN: E.EAGAIN,
   EWOULDBLOCK: E.EWOULDBLOCK ?? E.EAGAIN,
   EINPROGRESS: E.EINPROGRESS,
+  /** What a non-blocking connect() reports while it goes on: Winsock says WSAEWOULDBLOCK. */
+  CONNECTING: native.os === "windows" ? E.EWOULDBLOCK : E.EINPROGRESS,
   EBADF: E.EBADF,
   EINVAL: E.EINVAL,
   ENOTCONN: E.ENOTCONN,
@@ -256,7 +260,13 @@ export const errno = {
 /** The OSError subclass Python picks for an errno value, built. */
 export function osError(code: number, strerror?: string): OSError {
   const cls = byErrno.get(code) ?? OSError;
-  return new cls(code, strerror);
+  const e = new cls(code, strerror);
+  if (native.os === "windows" && code >= 10000) {
+    // Python names a Windows error code as such: "[WinError 10061] ...".
+    e.winerror = code;
+    e.message = `[WinError ${code}] ${e.strerror}`;
+  }
+  return e;
 }
 
 /** Throws the OSError for the errno of the native call that just failed. */

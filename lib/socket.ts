@@ -129,23 +129,13 @@ export class Socket {
       const fd = toCInt(fileno);
       if (fd < 0) throw new RangeError("negative file descriptor");
       this.#fd = fd;
-      const ask = (opt: number) => {
-        this.#alen[0] = 4;
-        if (N.getsockopt(fd, C.SOL_SOCKET, opt, this.#intBytes, this.#alen) < 0) {
-          raiseErrno();
-        }
-        return this.#int[0];
-      };
-      if (family === -1) {
-        if (C.SO_DOMAIN !== undefined) family = ask(C.SO_DOMAIN);
-        else {
-          this.#alen[0] = this.#addr.byteLength;
-          if (N.getsockname(fd, this.#addr, this.#alen) < 0) raiseErrno();
-          family = codec.family(this.#addr);
-        }
+      if (family === -1 || type === -1 || proto === -1) {
+        const info = N.socketInfo(fd);
+        if (info === null) raiseErrno();
+        if (family === -1) family = info[0];
+        if (type === -1) type = info[1];
+        if (proto === -1) proto = info[2];
       }
-      if (type === -1) type = ask(C.SO_TYPE);
-      if (proto === -1) proto = C.SO_PROTOCOL !== undefined ? ask(C.SO_PROTOCOL) : 0;
     }
     this.#family = family;
     this.#type = type & ~TYPE_FLAGS;
@@ -388,7 +378,7 @@ export class Socket {
     if (N.connect(this.#fd, this.#addr, len) === 0) return 0;
     let e = N.errno();
     const t = this.#timeout;
-    if (e === E.EINTR || (e === E.EINPROGRESS && t)) {
+    if (e === E.EINTR || (e === E.CONNECTING && t)) {
       // The connection goes on in the background: wait for it, then ask how it went.
       try {
         this.#wait(true, t ? now() + t * 1000 : Infinity);

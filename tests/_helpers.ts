@@ -1,4 +1,17 @@
-// Shared test helpers: asking python3, counting descriptors.
+// Shared test helpers: asking python3, counting descriptors, platform facts.
+
+import { native } from "../ffi/mod.ts";
+
+/** errno values of the running OS, as Python's errno module has them. */
+export const E: Readonly<Record<string, number>> = native.errnos;
+
+/**
+ * True on Windows. The Windows lane runs Deno's Windows build under Wine,
+ * where python3 (a Linux program) cannot be started and /proc means the
+ * Linux side of Wine; tests that need either, or that check what only POSIX
+ * has, are ignored there and say why beside the test.
+ */
+export const windows: boolean = Deno.build.os === "windows";
 
 /** Runs python3 code and parses the JSON it prints. */
 export function python<T = unknown>(code: string): T {

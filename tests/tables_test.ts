@@ -1,11 +1,15 @@
-// Each OS's constant and errno tables, read on any OS and checked against the
-// reference values in shared/reference/darwin/ (from the xnu headers).
+// Each OS's constant and errno tables, read on any OS: macOS's checked against
+// the reference values in shared/reference/darwin/ (from the xnu headers),
+// Windows's (from the mingw-w64 headers) against known Winsock values here and
+// against a mingw-compiled probe in the Windows lane (tests/windows_test.ts).
 import assert from "node:assert/strict";
 import { constants as darwin, system } from "../ffi/posix/constants_darwin.ts";
 import { errnos as darwinErrnos } from "../ffi/posix/errno_darwin.ts";
 import { constants as linux } from "../ffi/posix/constants_linux.ts";
 import { errnos as linuxErrnos } from "../ffi/posix/errno_linux.ts";
-import { darwin as layout } from "../ffi/layout.ts";
+import { darwin as layout, windows as windowsLayout } from "../ffi/layout.ts";
+import { constants as windowsTable } from "../ffi/windows/constants.ts";
+import { errnos as windowsErrnos } from "../ffi/windows/errno.ts";
 import { AddressCodec } from "../lib/address.ts";
 import * as socket from "../mod.ts";
 
@@ -92,4 +96,73 @@ Deno.test("the address codec writes macOS sockaddrs byte for byte: length byte, 
     /AF_UNIX path too long/,
   );
   codec.encode(darwin.AF_UNIX, "x".repeat(103), buf, "bind");
+});
+
+Deno.test("the address codec writes Windows sockaddrs byte for byte: 2-byte family, AF_INET6 23", () => {
+  const local = (f: number) => f === windowsTable.AF_INET6 ? socket.AF_INET6 : socket.AF_INET;
+  const codec = new AddressCodec(windowsLayout, windowsTable, {
+    inet_pton: (f, t) => socket.inet_pton(local(f), t),
+    inet_ntop: (f, b) => socket.inet_ntop(local(f), b),
+    resolve: () => socket.EAI_NONAME,
+    if_nametoindex: () => 0,
+    if_indextoname: () => null,
+  });
+  const buf = new Uint8Array(128);
+  // SOCKADDR_IN: sin_family 2 as a little-endian u16, port big-endian, address, 8 zero bytes.
+  let n = codec.encode(windowsTable.AF_INET, ["10.1.2.3", 0x1234], buf, "bind");
+  assert.deepEqual([...buf.subarray(0, n)], [
+    2,
+    0,
+    0x12,
+    0x34,
+    10,
+    1,
+    2,
+    3,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]);
+  assert.deepEqual(codec.decode(buf.subarray(0, n)), ["10.1.2.3", 0x1234]);
+  // SOCKADDR_IN6 (28 bytes): family 23, port, flowinfo, address, scope id.
+  n = codec.encode(windowsTable.AF_INET6, ["::1", 80, 5, 7], buf, "bind");
+  assert.equal(n, 28);
+  assert.deepEqual([...buf.subarray(0, 8)], [23, 0, 0, 80, 0, 0, 0, 5]);
+  assert.equal(buf[23], 1);
+  assert.deepEqual([...buf.subarray(24, 28)], [7, 0, 0, 0]);
+  assert.deepEqual(codec.decode(buf.subarray(0, n)), ["::1", 80, 5, 7]);
+  // SOCKADDR_UN (afunix.h): family 1, a path of at most 107 bytes plus NUL.
+  n = codec.encode(windowsTable.AF_UNIX, "C:\\s", buf, "bind");
+  assert.deepEqual([...buf.subarray(0, n)], [1, 0, ...new TextEncoder().encode("C:\\s")]);
+  assert.equal(codec.decode(buf.subarray(0, n)), "C:\\s");
+  assert.throws(
+    () => codec.encode(windowsTable.AF_UNIX, "x".repeat(108), buf, "bind"),
+    /AF_UNIX path too long/,
+  );
+});
+
+Deno.test("the Windows tables hold Winsock's values where they differ from Linux", () => {
+  assert.equal(windowsTable.SOL_SOCKET, 0xffff);
+  assert.equal(windowsTable.SO_REUSEADDR, 4);
+  assert.equal(windowsTable.AF_INET6, 23);
+  assert.equal(windowsTable.SIO_RCVALL, 0x98000001);
+  assert.equal(windowsTable.SO_EXCLUSIVEADDRUSE, -5);
+  assert.equal(windowsTable.SOMAXCONN, 0x7fffffff);
+  assert.equal(windowsTable.AF_PACKET, undefined);
+  assert.equal(windowsErrnos.EWOULDBLOCK, 10035);
+  assert.equal(windowsErrnos.ECONNREFUSED, 10061);
+  assert.equal(windowsErrnos.EINTR, 4, "the C runtime's, as Python's errno module has it");
+  // Every name of lib/constants.ts that Windows lacks is typed number | undefined.
+  const src = Deno.readTextFileSync(new URL("../lib/constants.ts", import.meta.url));
+  for (
+    const [, name, type] of src.matchAll(/^export const (\w+): (number(?: \| undefined)?) =/gm)
+  ) {
+    const everywhere = name in windowsTable && name in darwin && name in linux;
+    assert.equal(type, everywhere ? "number" : "number | undefined", name);
+  }
 });

@@ -199,7 +199,7 @@ export interface AddrinfoFields {
 
 /** Codes the hints argument of getaddrinfo. */
 export function encodeHints(
-  p: Platform,
+  p: Pick<Platform, "ai">,
   flags: number,
   family: number,
   socktype: number,
@@ -215,7 +215,7 @@ export function encodeHints(
 }
 
 /** Reads one struct addrinfo. */
-export function decodeAddrinfo(p: Platform, bytes: Uint8Array): AddrinfoFields {
+export function decodeAddrinfo(p: Pick<Platform, "ai">, bytes: Uint8Array): AddrinfoFields {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
     flags: dv.getInt32(0, true),

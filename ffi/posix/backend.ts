@@ -84,6 +84,7 @@ export function loadPosix(): Native {
     : (fd: number, req: number, arg: Uint8Array) => ioctlCall(fd, req, arg);
   const intArg = new Int32Array(1);
   const intBytes = new Uint8Array(intArg.buffer);
+  const infoLen = new Uint32Array(1);
 
   // macOS has no SOCK_CLOEXEC or accept4, and a write to a closed peer raises
   // SIGPIPE unless the socket has SO_NOSIGPIPE: set both on every new socket.
@@ -293,6 +294,26 @@ export function loadPosix(): Native {
       return fcntl(fd, F_SETFD, on ? f & ~FD_CLOEXEC : f | FD_CLOEXEC);
     },
     dup: (fd) => fcntl(fd, p.F_DUPFD_CLOEXEC, 0),
+    socketInfo(fd) {
+      const K = p.constants;
+      const ask = (opt: number) => {
+        infoLen[0] = 4;
+        return c.getsockopt(fd, K.SOL_SOCKET, opt, intBytes, infoLen) < 0 ? null : intArg[0];
+      };
+      const type = ask(K.SO_TYPE);
+      if (type === null) return null;
+      let family: number | null;
+      if (K.SO_DOMAIN !== undefined) family = ask(K.SO_DOMAIN);
+      else {
+        // macOS has no SO_DOMAIN: the family byte of the socket's own address.
+        const sa = new Uint8Array(p.layout.storage);
+        infoLen[0] = sa.length;
+        family = c.getsockname(fd, sa, infoLen) < 0 ? null : p.layout.saLen ? sa[1] : sa[0];
+      }
+      if (family === null) return null;
+      const proto = K.SO_PROTOCOL !== undefined ? ask(K.SO_PROTOCOL) : 0;
+      return proto === null ? null : [family, type, proto];
+    },
 
     inet_pton(family, text) {
       const out = new Uint8Array(16);

@@ -1,0 +1,493 @@
+// The Windows backend: Winsock 2 (ws2_32.dll) through Deno.dlopen. Tested by
+// running the Windows build of Deno under Wine (.ci/windows).
+//
+// Descriptors are SOCKET handles, which lib/ keeps as plain numbers: Windows
+// hands out small multiples of 4, far below 2^53. Each failed call stores its
+// WSAGetLastError() at once, before anything else can run on the thread.
+
+import { windows as layout } from "../layout.ts";
+import type { AddrInfo, HostEnt, MsgIn, Native, SysValues } from "../native.ts";
+import { decodeAddrinfo, encodeHints } from "../posix/_structs.ts";
+import { constants } from "./constants.ts";
+import { errnos } from "./errno.ts";
+import { iphlpapiSymbols, kernel32Symbols, ws2Symbols } from "./symbols.ts";
+
+/** struct addrinfo on Win64: ai_addrlen is a size_t, and ai_canonname comes before ai_addr. */
+export const addrinfoLayout = { ai: { addrlen: 16, canonname: 24, addr: 32, next: 40, size: 48 } };
+
+/** The other Win64 structs the backend reads or writes (checked against mingw-w64 in tests). */
+export const structs = {
+  pollfd: { size: 16, events: 8, revents: 10 },
+  hostent: { aliases: 8, addrtype: 16, length: 18, addrList: 24 },
+  servent: { proto: 16, port: 24 },
+  protoent: { proto: 16 },
+  protocolInfo: { size: 628, family: 76, type: 88, proto: 92 },
+  overlapped: { size: 32, offset: 16, offsetHigh: 20 },
+  wsadata: { size: 408 },
+} as const;
+const { pollfd: PFD, hostent: HE, protocolInfo: PI, overlapped: OV } = structs;
+
+/** WSAPoll's flags (winsock2.h). POLLPRI is 0: WSAPoll rejects it with WSAEINVAL. */
+export const sys: SysValues = {
+  POLLIN: 0x0300, // POLLRDNORM | POLLRDBAND
+  POLLPRI: 0,
+  POLLOUT: 0x0010, // POLLWRNORM
+  POLLERR: 0x0001,
+  POLLHUP: 0x0002,
+  POLLNVAL: 0x0004,
+  SOCK_NONBLOCK: 0,
+  SOCK_CLOEXEC: 0,
+  cmsgHeader: 16,
+  cmsgAlign: 8,
+};
+
+const INVALID = 0xffffffffffffffffn;
+const WSA_FLAG_OVERLAPPED = 0x01, WSA_FLAG_NO_HANDLE_INHERIT = 0x80;
+const FIONBIO = 0x8004667e;
+const HANDLE_FLAG_INHERIT = 1;
+const FORMAT_MESSAGE_FROM_SYSTEM = 0x1000, FORMAT_MESSAGE_IGNORE_INSERTS = 0x200;
+const GENERIC_READ = 0x80000000, FILE_SHARE_READ = 1, OPEN_EXISTING = 3;
+const SO_PROTOCOL_INFOW = 0x2005;
+const ERROR_HANDLE_EOF = 38;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const utf16 = new TextDecoder("utf-16le");
+
+function cstr(s: string): Uint8Array {
+  return encoder.encode(s + "\0");
+}
+
+function wstr(s: string): Uint8Array {
+  const out = new Uint8Array((s.length + 1) * 2);
+  const view = new Uint16Array(out.buffer);
+  for (let i = 0; i < s.length; i++) view[i] = s.charCodeAt(i);
+  return out;
+}
+
+function readCString(p: Deno.PointerValue): string {
+  return p === null ? "" : new Deno.UnsafePointerView(p).getCString();
+}
+
+function open<S extends Deno.ForeignLibraryInterface>(
+  name: string,
+  symbols: S,
+): Deno.DynamicLibrary<S>["symbols"] {
+  try {
+    return Deno.dlopen(name, symbols).symbols;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      throw new Error(
+        "pysocket calls the system's socket library through FFI: run Deno with --allow-ffi",
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+}
+
+/** Loads Winsock and returns the backend. */
+export function loadWindows(): Native {
+  const ws = open("ws2_32.dll", ws2Symbols);
+  const k32 = open("kernel32.dll", kernel32Symbols);
+  const iphlp = open("iphlpapi.dll", iphlpapiSymbols);
+  const crt = open(
+    "ucrtbase.dll",
+    {
+      // char *strerror(int errnum): the C runtime's text for its own errno values
+      strerror: { parameters: ["i32"], result: "pointer" },
+    } as const,
+  );
+  const started = ws.WSAStartup(0x0202, new Uint8Array(structs.wsadata.size));
+  if (started !== 0) throw new Error(`WSAStartup failed with error ${started}`);
+
+  let last = 0;
+  /** An int result: SOCKET_ERROR (-1) keeps the error code. */
+  const check = (r: number): number => {
+    if (r < 0) last = ws.WSAGetLastError();
+    return r;
+  };
+  /** A SOCKET result as a number, or -1 keeping the error code. */
+  const handle = (r: number | bigint): number => {
+    if (BigInt(r) === INVALID) {
+      last = ws.WSAGetLastError();
+      return -1;
+    }
+    return Number(r);
+  };
+  /** A BOOL result of kernel32: 0 on success, -1 keeping GetLastError(). */
+  const win32 = (ok: number): number => {
+    if (ok !== 0) return 0;
+    last = k32.GetLastError();
+    return -1;
+  };
+  const fail = (code: number): number => {
+    last = code;
+    return -1;
+  };
+
+  const text = new Uint16Array(1024);
+  const textBytes = new Uint8Array(text.buffer);
+  function systemMessage(code: number): string {
+    const n = k32.FormatMessageW(
+      FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
+      null,
+      code,
+      0,
+      textBytes,
+      text.length,
+      null,
+    );
+    // CPython's words when the system has no text (Wine lacks many Winsock ones).
+    if (n === 0) return `Windows Error 0x${code.toString(16)}`;
+    return utf16.decode(text.subarray(0, n)).trimEnd();
+  }
+
+  // Files opened for sendfile's fallback are kernel32 handles, not sockets.
+  const files = new Set<number>();
+  // Windows cannot say whether a socket is non-blocking, so the backend remembers.
+  const nonblocking = new Set<number>();
+
+  function newSocket(family: number, type: number, proto: number, info: Uint8Array | null) {
+    return handle(ws.WSASocketW(
+      family,
+      type,
+      proto,
+      info,
+      0,
+      WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT,
+    ));
+  }
+
+  function decodeHostent(h: Deno.UnsafePointerView): HostEnt {
+    const list = (p: Deno.PointerValue, read: (q: Deno.PointerValue) => void) => {
+      if (p === null) return;
+      const v = new Deno.UnsafePointerView(p);
+      for (let i = 0;; i += 8) {
+        const q = v.getPointer(i);
+        if (q === null) break;
+        read(q);
+      }
+    };
+    const aliases: string[] = [];
+    list(h.getPointer(HE.aliases), (q) => aliases.push(readCString(q)));
+    const addrtype = h.getInt16(HE.addrtype);
+    const length = h.getInt16(HE.length);
+    const addrs: Uint8Array[] = [];
+    list(h.getPointer(HE.addrList), (q) => {
+      addrs.push(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(q!, length)).slice());
+    });
+    return { name: readCString(h.getPointer(0)), aliases, addrtype, addrs };
+  }
+
+  function hostent(h: Deno.PointerValue): [number, HostEnt | null] {
+    if (h === null) return [ws.WSAGetLastError() || 11001, null];
+    return [0, decodeHostent(new Deno.UnsafePointerView(h))];
+  }
+
+  /** socketpair for Windows, as Python's socket.py does it: a loopback TCP connection. */
+  function socketpair(family: number, type: number, proto: number, fds: Int32Array): number {
+    const inet6 = family === constants.AF_INET6;
+    if (!inet6 && family !== constants.AF_INET) return fail(errnos.EAFNOSUPPORT);
+    if (type !== constants.SOCK_STREAM) return fail(errnos.EOPNOTSUPP);
+    const sa = new Uint8Array(inet6 ? 28 : 16);
+    const dv = new DataView(sa.buffer);
+    dv.setUint16(0, family, true);
+    if (inet6) sa[23] = 1; // ::1
+    else sa.set([127, 0, 0, 1], 4);
+    const len = new Int32Array([sa.length]);
+    const lsock = newSocket(family, type, proto, null);
+    if (lsock < 0) return -1;
+    let csock = -1;
+    try {
+      if (
+        check(ws.bind(BigInt(lsock), sa, sa.length)) < 0 ||
+        check(ws.listen(BigInt(lsock), 1)) < 0 ||
+        check(ws.getsockname(BigInt(lsock), sa, new Uint8Array(len.buffer))) < 0
+      ) return -1;
+      csock = newSocket(family, type, proto, null);
+      if (csock < 0 || check(ws.connect(BigInt(csock), sa, sa.length)) < 0) return -1;
+      const peer = new Uint8Array(sa.length);
+      const plen = new Int32Array([peer.length]);
+      const ssock = handle(ws.accept(BigInt(lsock), peer, new Uint8Array(plen.buffer)));
+      if (ssock < 0) return -1;
+      // The accepted peer must be our own client, not someone racing to the port.
+      const mine = new Uint8Array(sa.length);
+      const mlen = new Int32Array([mine.length]);
+      check(ws.getsockname(BigInt(csock), mine, new Uint8Array(mlen.buffer)));
+      if (peer.some((b, i) => b !== mine[i])) {
+        ws.closesocket(BigInt(ssock));
+        return fail(errnos.ECONNABORTED);
+      }
+      win32(k32.SetHandleInformation(BigInt(ssock), HANDLE_FLAG_INHERIT, 0));
+      fds[0] = ssock;
+      fds[1] = csock;
+      csock = -1;
+      return 0;
+    } finally {
+      ws.closesocket(BigInt(lsock));
+      if (csock >= 0) ws.closesocket(BigInt(csock));
+    }
+  }
+
+  const pollfd = new Uint8Array(PFD.size);
+  const pollView = new DataView(pollfd.buffer);
+  const one = new Uint32Array(1);
+  const oneBytes = new Uint8Array(one.buffer);
+
+  const native: Native = {
+    os: "windows",
+    layout,
+    constants,
+    errnos,
+    sys,
+
+    errno: () => last,
+    strerror: (code) => code >= 10000 ? systemMessage(code) : readCString(crt.strerror(code)),
+    // CPython on Windows has no gai_strerror or hstrerror and says these.
+    gai_strerror: () => "getaddrinfo failed",
+    hstrerror: () => "host not found",
+
+    socket: (family, type, proto) => newSocket(family, type, proto, null),
+    socketpair,
+    close(fd) {
+      nonblocking.delete(fd);
+      if (files.delete(fd)) return win32(k32.CloseHandle(BigInt(fd)));
+      return check(ws.closesocket(BigInt(fd)));
+    },
+    bind: (fd, addr, len) => check(ws.bind(BigInt(fd), addr, len)),
+    connect: (fd, addr, len) => check(ws.connect(BigInt(fd), addr, len)),
+    listen: (fd, backlog) => check(ws.listen(BigInt(fd), backlog)),
+    accept(fd, addr, len) {
+      const r = handle(ws.accept(BigInt(fd), addr, new Uint8Array(len.buffer, len.byteOffset, 4)));
+      if (r >= 0) k32.SetHandleInformation(BigInt(r), HANDLE_FLAG_INHERIT, 0);
+      return r;
+    },
+    getsockname: (fd, addr, len) =>
+      check(ws.getsockname(BigInt(fd), addr, new Uint8Array(len.buffer, len.byteOffset, 4))),
+    getpeername: (fd, addr, len) =>
+      check(ws.getpeername(BigInt(fd), addr, new Uint8Array(len.buffer, len.byteOffset, 4))),
+    getsockopt: (fd, level, opt, buf, len) =>
+      check(
+        ws.getsockopt(BigInt(fd), level, opt, buf, new Uint8Array(len.buffer, len.byteOffset, 4)),
+      ),
+    setsockopt: (fd, level, opt, buf, len) =>
+      check(ws.setsockopt(BigInt(fd), level, opt, buf, len)),
+    recv: (fd, buf, flags) =>
+      check(ws.recv(BigInt(fd), buf, Math.min(buf.byteLength, 0x7fffffff), flags)),
+    send: (fd, buf, flags) =>
+      check(ws.send(BigInt(fd), buf, Math.min(buf.byteLength, 0x7fffffff), flags)),
+    recvfrom: (fd, buf, flags, addr, len) =>
+      check(ws.recvfrom(
+        BigInt(fd),
+        buf,
+        Math.min(buf.byteLength, 0x7fffffff),
+        flags,
+        addr,
+        new Uint8Array(len.buffer, len.byteOffset, 4),
+      )),
+    sendto: (fd, buf, flags, addr, addrlen) =>
+      check(ws.sendto(BigInt(fd), buf, Math.min(buf.byteLength, 0x7fffffff), flags, addr, addrlen)),
+    recvmsg(): MsgIn {
+      throw new TypeError("recvmsg() is not available on Windows, as in Python");
+    },
+    sendmsg(): number {
+      throw new TypeError("sendmsg() is not available on Windows, as in Python");
+    },
+    shutdown: (fd, how) => check(ws.shutdown(BigInt(fd), how)),
+    // No zero-copy path: lib/ falls back to pread + sendall, as Python does on Windows.
+    sendfile: () => fail(errnos.ENOSYS),
+    openRead(path) {
+      const h = fileHandle(k32.CreateFileW(
+        wstr(path),
+        GENERIC_READ,
+        FILE_SHARE_READ,
+        null,
+        OPEN_EXISTING,
+        0,
+        null,
+      ));
+      if (h >= 0) files.add(h);
+      return h;
+    },
+    pread(fd, buf, offset) {
+      // An OVERLAPPED with the offset makes ReadFile read there on a synchronous handle.
+      const ov = new Uint8Array(OV.size);
+      const dv = new DataView(ov.buffer);
+      dv.setUint32(OV.offset, offset % 0x100000000, true);
+      dv.setUint32(OV.offsetHigh, Math.floor(offset / 0x100000000), true);
+      const got = new Uint32Array(1);
+      const n = Math.min(buf.byteLength, 0x7fffffff);
+      if (k32.ReadFile(BigInt(fd), buf, n, new Uint8Array(got.buffer), ov) !== 0) return got[0];
+      const e = k32.GetLastError();
+      if (e === ERROR_HANDLE_EOF) return 0;
+      return fail(e);
+    },
+
+    poll1(fd, events, timeoutMs) {
+      pollView.setBigUint64(0, BigInt(fd), true);
+      pollView.setInt16(PFD.events, events, true);
+      pollView.setInt16(PFD.revents, 0, true);
+      const r = check(ws.WSAPoll(pollfd, 1, timeoutMs));
+      return r > 0 ? pollView.getInt16(PFD.revents, true) : r;
+    },
+    poll(fds, events, revents, timeoutMs) {
+      const buf = new Uint8Array(PFD.size * Math.max(fds.length, 1));
+      const dv = new DataView(buf.buffer);
+      fds.forEach((fd, i) => {
+        dv.setBigUint64(PFD.size * i, BigInt(fd), true);
+        dv.setInt16(PFD.size * i + PFD.events, events[i], true);
+      });
+      const r = check(ws.WSAPoll(buf, fds.length, timeoutMs));
+      for (let i = 0; i < fds.length; i++) {
+        revents[i] = r > 0 ? dv.getInt16(PFD.size * i + PFD.revents, true) : 0;
+      }
+      return r;
+    },
+
+    getNonblocking: (fd) => nonblocking.has(fd) ? 1 : 0,
+    setNonblocking(fd, on) {
+      one[0] = on ? 1 : 0;
+      if (check(ws.ioctlsocket(BigInt(fd), FIONBIO, oneBytes)) < 0) return -1;
+      if (on) nonblocking.add(fd);
+      else nonblocking.delete(fd);
+      return 0;
+    },
+    getInheritable(fd) {
+      if (win32(k32.GetHandleInformation(BigInt(fd), oneBytes)) < 0) return -1;
+      return one[0] & HANDLE_FLAG_INHERIT ? 1 : 0;
+    },
+    setInheritable: (fd, on) =>
+      win32(
+        k32.SetHandleInformation(BigInt(fd), HANDLE_FLAG_INHERIT, on ? HANDLE_FLAG_INHERIT : 0),
+      ),
+    dup(fd) {
+      // Python's socket.dup on Windows: duplicate through a WSAPROTOCOL_INFOW.
+      const info = new Uint8Array(PI.size);
+      if (check(ws.WSADuplicateSocketW(BigInt(fd), k32.GetCurrentProcessId(), info)) < 0) return -1;
+      const FROM_PROTOCOL_INFO = -1;
+      return newSocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, info);
+    },
+
+    socketInfo(fd) {
+      // As CPython on Windows: the socket's WSAPROTOCOL_INFOW says all three.
+      const info = new Uint8Array(PI.size);
+      const len = new Int32Array([info.length]);
+      const r = ws.getsockopt(
+        BigInt(fd),
+        constants.SOL_SOCKET,
+        SO_PROTOCOL_INFOW,
+        info,
+        new Uint8Array(len.buffer),
+      );
+      if (check(r) < 0) return null;
+      const dv = new DataView(info.buffer);
+      return [
+        dv.getInt32(PI.family, true),
+        dv.getInt32(PI.type, true),
+        dv.getInt32(PI.proto, true),
+      ];
+    },
+
+    inet_pton(family, text) {
+      const out = new Uint8Array(16);
+      if (ws.inet_pton(family, cstr(text), out) <= 0) return null;
+      return out.slice(0, family === constants.AF_INET ? 4 : 16);
+    },
+    inet_ntop(family, bytes) {
+      const buf = new Uint8Array(64);
+      const r = ws.inet_ntop(family, bytes, buf, 64n);
+      return r === null ? null : decoder.decode(buf.subarray(0, buf.indexOf(0)));
+    },
+    inet_aton(text) {
+      // CPython on Windows parses with inet_addr, which answers INADDR_NONE both
+      // for errors and for "255.255.255.255".
+      const v = ws.inet_addr(cstr(text));
+      if (v === 0xffffffff && text !== "255.255.255.255") return null;
+      return new Uint8Array(new Uint32Array([v]).buffer);
+    },
+
+    getaddrinfo(host, port, family, type, proto, flags) {
+      const res = new BigUint64Array(1);
+      const r = ws.getaddrinfo(
+        host === null ? null : cstr(host),
+        port === null ? null : cstr(port),
+        encodeHints(addrinfoLayout, flags, family, type, proto),
+        new Uint8Array(res.buffer),
+      );
+      if (r !== 0) return [r, []];
+      const out: AddrInfo[] = [];
+      const head = Deno.UnsafePointer.create(res[0]);
+      try {
+        for (let cur = head; cur !== null;) {
+          const ai = decodeAddrinfo(
+            addrinfoLayout,
+            new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(cur, addrinfoLayout.ai.size)),
+          );
+          const ap = Deno.UnsafePointer.create(ai.addr);
+          out.push({
+            family: ai.family,
+            socktype: ai.socktype,
+            protocol: ai.protocol,
+            canonname: readCString(Deno.UnsafePointer.create(ai.canonname)),
+            addr: ap === null || ai.addrlen === 0
+              ? new Uint8Array(0)
+              : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(ap, ai.addrlen)).slice(),
+          });
+          cur = Deno.UnsafePointer.create(ai.next);
+        }
+      } finally {
+        if (head !== null) ws.freeaddrinfo(head);
+      }
+      return [0, out];
+    },
+    getnameinfo(addr, flags) {
+      const host = new Uint8Array(1025);
+      const serv = new Uint8Array(32);
+      const r = ws.getnameinfo(addr, addr.byteLength, host, 1025, serv, 32, flags);
+      if (r !== 0) return [r, "", ""];
+      const str = (b: Uint8Array) => decoder.decode(b.subarray(0, b.indexOf(0)));
+      return [0, str(host), str(serv)];
+    },
+    gethostbyname: (name) => hostent(ws.gethostbyname(cstr(name))),
+    gethostbyaddr: (addr, family) => hostent(ws.gethostbyaddr(addr, addr.byteLength, family)),
+    gethostname() {
+      const buf = new Uint8Array(257);
+      if (check(ws.gethostname(buf, 256)) < 0) return null;
+      return decoder.decode(buf.subarray(0, buf.indexOf(0)));
+    },
+    getservbyname(name, proto) {
+      const s = ws.getservbyname(cstr(name), proto === null ? null : cstr(proto));
+      if (s === null) return -1;
+      const port = new Deno.UnsafePointerView(s).getUint16(structs.servent.port);
+      return ((port & 0xff) << 8) | (port >> 8);
+    },
+    getservbyport(port, proto) {
+      const be = ((port & 0xff) << 8) | ((port >> 8) & 0xff);
+      const s = ws.getservbyport(be, proto === null ? null : cstr(proto));
+      return s === null ? null : readCString(new Deno.UnsafePointerView(s).getPointer(0));
+    },
+    getprotobyname(name) {
+      const p = ws.getprotobyname(cstr(name));
+      return p === null ? -1 : new Deno.UnsafePointerView(p).getInt16(structs.protoent.proto);
+    },
+    if_nameindex: () => null,
+    if_nametoindex: (name) => iphlp.if_nametoindex(cstr(name)),
+    if_indextoname(index) {
+      const buf = new Uint8Array(257);
+      const r = iphlp.if_indextoname(index, buf);
+      return r === null ? null : readCString(r);
+    },
+  };
+
+  /** A kernel32 HANDLE result: INVALID_HANDLE_VALUE keeps GetLastError(). */
+  function fileHandle(r: number | bigint): number {
+    if (BigInt(r) === INVALID) {
+      last = k32.GetLastError();
+      return -1;
+    }
+    return Number(r);
+  }
+
+  return native;
+}

@@ -1,0 +1,134 @@
+// Windows-only checks, run by the Windows lane (.ci/windows) with the
+// Windows build of Deno under Wine: the constant, errno and struct tables
+// against a probe compiled with mingw-w64, Winsock errors as Python shows
+// them, socketpair's emulation, and the examples end to end.
+
+import assert from "node:assert/strict";
+import * as socket from "../mod.ts";
+import { constants } from "../ffi/windows/constants.ts";
+import { errnos } from "../ffi/windows/errno.ts";
+import { addrinfoLayout, structs } from "../ffi/windows/backend.ts";
+import { windows as layout } from "../ffi/layout.ts";
+import { Program, run } from "../examples/_run.ts";
+import { decoder, windows } from "./_helpers.ts";
+
+// Built by .ci/windows with `python3 tools/gen_windows.py --probe`.
+const PROBE = Deno.env.get("PYSOCKET_WINDOWS_PROBE");
+
+Deno.test("the Windows constant, errno and struct tables match what mingw-w64 compiles", {
+  ignore: !windows || !PROBE,
+}, () => {
+  const out = new Deno.Command(PROBE!).outputSync();
+  assert.ok(out.success, "the probe runs");
+  const printed = new Map(
+    decoder.decode(out.stdout).trim().split(/\r?\n/).map((l) => {
+      const [name, value] = l.split(" ");
+      return [name, Number(value)] as const;
+    }),
+  );
+  for (const [name, value] of Object.entries(constants)) {
+    assert.equal(value, printed.get(name), name);
+  }
+  for (const [name, value] of Object.entries(errnos)) {
+    assert.equal(value, printed.get(`errno.${name}`), `errno ${name}`);
+  }
+  const at = (key: string) => printed.get(key);
+  assert.deepEqual(addrinfoLayout.ai, {
+    addrlen: at("addrinfo.ai_addrlen"),
+    canonname: at("addrinfo.ai_canonname"),
+    addr: at("addrinfo.ai_addr"),
+    next: at("addrinfo.ai_next"),
+    size: at("addrinfo.size"),
+  });
+  assert.deepEqual(structs.pollfd, {
+    size: at("pollfd.size"),
+    events: at("pollfd.events"),
+    revents: at("pollfd.revents"),
+  });
+  assert.deepEqual(structs.hostent, {
+    aliases: at("hostent.h_aliases"),
+    addrtype: at("hostent.h_addrtype"),
+    length: at("hostent.h_length"),
+    addrList: at("hostent.h_addr_list"),
+  });
+  assert.deepEqual(structs.servent, { proto: at("servent.s_proto"), port: at("servent.s_port") });
+  assert.deepEqual(structs.protoent, { proto: at("protoent.p_proto") });
+  assert.deepEqual(structs.protocolInfo, {
+    size: at("WSAPROTOCOL_INFOW.size"),
+    family: at("WSAPROTOCOL_INFOW.iAddressFamily"),
+    type: at("WSAPROTOCOL_INFOW.iSocketType"),
+    proto: at("WSAPROTOCOL_INFOW.iProtocol"),
+  });
+  assert.deepEqual(structs.overlapped, {
+    size: at("OVERLAPPED.size"),
+    offset: at("OVERLAPPED.Offset"),
+    offsetHigh: at("OVERLAPPED.OffsetHigh"),
+  });
+  assert.equal(structs.wsadata.size, at("WSADATA.size"));
+  assert.equal(layout.in6, at("sockaddr_in6.size"));
+  assert.equal(2 + layout.sunPath, at("sockaddr_un.size"));
+  assert.equal(at("sockaddr_un.sun_path"), 2);
+});
+
+Deno.test("a Winsock error reads as Python's: [WinError N], errno and winerror", {
+  ignore: !windows,
+}, () => {
+  using probe = socket.create_server(["127.0.0.1", 0]);
+  const port = (probe.getsockname() as socket.Inet4Address)[1];
+  probe.close();
+  using c = socket.socket();
+  assert.throws(() => c.connect(["127.0.0.1", port]), (e: unknown) => {
+    const err = e as socket.OSError;
+    return e instanceof socket.ConnectionRefusedError && err.errno === 10061 &&
+      err.winerror === 10061 && err.message.startsWith("[WinError 10061] ");
+  });
+  assert.throws(() => socket.getaddrinfo("no.such.host.invalid", 80), (e: unknown) => {
+    return e instanceof socket.gaierror && (e as Error).message.endsWith("getaddrinfo failed");
+  });
+});
+
+Deno.test("socketpair() on Windows is a connected loopback TCP pair, and refuses as Python does", {
+  ignore: !windows,
+}, () => {
+  const [a, b] = socket.socketpair();
+  assert.equal(a.family, socket.AF_INET);
+  assert.deepEqual(a.getpeername(), b.getsockname());
+  a.sendall("over the pair");
+  assert.equal(decoder.decode(b.recv(100)), "over the pair");
+  a.close();
+  b.close();
+  assert.throws(() => socket.socketpair(socket.AF_INET, socket.SOCK_DGRAM), {
+    name: "RangeError",
+    message: "Only SOCK_STREAM socket type is supported",
+  });
+  assert.throws(() => socket.socketpair(socket.AF_UNIX), {
+    name: "RangeError",
+    message: "Only AF_INET and AF_INET6 socket address families are supported",
+  });
+});
+
+Deno.test("the echo, dual-stack and UDP examples run end to end on Windows", {
+  ignore: !windows,
+}, async () => {
+  const echo = new Program("echo_server.ts", ["--port", "0"]);
+  const port = String(await echo.port());
+  const client = await run("echo_client.ts", ["--port", port]);
+  assert.equal(client.stdout.trim(), "Received b'Hello, world'");
+  await echo.expect(/^Connected by \('127\.0\.0\.1', \d+\)/);
+  await echo.stop();
+
+  const dual = new Program("echo_server_dualstack.ts", ["--port", "0"]);
+  const [[, dport]] = await dual.listening(2);
+  for (const host of ["127.0.0.1", "::1"]) {
+    const c = await run("echo_client_dualstack.ts", ["--host", host, "--port", String(dport)]);
+    assert.equal(c.stdout.trim(), "Received b'Hello, world'", host);
+  }
+  await dual.stop();
+
+  const udp = new Program("udp_echo_server.ts", ["--port", "0"]);
+  const uport = String(await udp.port());
+  const u = await run("udp_echo_client.ts", ["--port", uport, "--count", "3"]);
+  assert.equal(u.code, 0, u.stdout + u.stderr);
+  assert.match(u.stdout, /sent 3, received 3, lost 0/);
+  await udp.stop();
+});
