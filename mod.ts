@@ -102,6 +102,7 @@ export {
   type CreateServerOptions,
   dup,
   fromfd,
+  fromshare,
   has_dualstack_ipv6,
   recv_fds,
   send_fds,

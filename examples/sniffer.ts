@@ -1,12 +1,14 @@
 // A raw-socket sniffer, after the last example of Python's socket
-// documentation. The original is for Windows (a raw AF_INET socket put into
-// promiscuous mode with ioctl(SIO_RCVALL)); on Linux the same job is done
-// with an AF_PACKET socket for ETH_P_ALL, which this program uses. It prints
-// one line per packet (interface, direction, addresses, protocol, length)
-// and stops after --count packets (0: no limit) or on Ctrl-C.
+// documentation. On Windows it is the original: a raw AF_INET socket bound
+// to the host's address, IP_HDRINCL, and promiscuous mode through
+// ioctl(SIO_RCVALL, RCVALL_ON). On Linux the same job is done with an
+// AF_PACKET socket for ETH_P_ALL. It prints one line per packet (interface,
+// direction, addresses, protocol, length) and stops after --count packets
+// (0: no limit) or on Ctrl-C.
 //
-// Run (as root, or with CAP_NET_RAW):
+// Run (as root or with CAP_NET_RAW on Linux, as Administrator on Windows):
 //   deno run --allow-ffi examples/sniffer.ts [--interface lo] [--count 0]
+// --interface is an interface name on Linux and an IPv4 address on Windows.
 // Without the privilege it says so and exits with status 1.
 
 import * as socket from "../mod.ts";
@@ -16,22 +18,37 @@ const USAGE = "usage: sniffer.ts [--interface NAME] [--count N]";
 const args = flags(USAGE, { interface: "", count: "0" });
 const COUNT = Math.floor(numberOf(args.count, "count", USAGE));
 
-if (socket.AF_PACKET === undefined || socket.ETH_P_ALL === undefined) {
-  // Windows needs Socket.ioctl(SIO_RCVALL), which pysocket does not have yet;
-  // macOS has no packet sockets at all (it has /dev/bpf).
+const windows = socket.SIO_RCVALL !== undefined && socket.RCVALL_ON !== undefined;
+if (!windows && (socket.AF_PACKET === undefined || socket.ETH_P_ALL === undefined)) {
+  // macOS has no packet sockets (it has /dev/bpf) and no SIO_RCVALL.
   console.error(`sniffer.ts: no AF_PACKET sockets on ${Deno.build.os}`);
   Deno.exit(1);
 }
 
+// The public network interface, as the original finds it.
+const HOST = windows ? args.interface || socket.gethostbyname(socket.gethostname()) : "";
 let s: socket.Socket;
 try {
-  s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(socket.ETH_P_ALL));
+  if (windows) {
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_IP);
+    s.bind([HOST, 0]);
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1); // include the IP headers
+    s.ioctl(socket.SIO_RCVALL!, socket.RCVALL_ON!); // receive all packets
+  } else {
+    s = socket.socket(socket.AF_PACKET!, socket.SOCK_RAW, socket.ntohs(socket.ETH_P_ALL!));
+    if (args.interface !== "") s.bind([args.interface, 0]);
+  }
 } catch (e) {
-  if (!(e instanceof socket.PermissionError)) throw e;
-  console.error(
-    `sniffer.ts: ${e.message}: packet sockets need privileges; run it as root or give ` +
-      "the deno binary CAP_NET_RAW (setcap cap_net_raw+ep $(which deno))",
-  );
+  if (!(e instanceof socket.error)) throw e;
+  // Winsock says WSAEACCES (10013) without Administrator rights.
+  if (e instanceof socket.PermissionError || e.winerror === 10013) {
+    const how = windows
+      ? "run it as Administrator"
+      : "run it as root or give the deno binary CAP_NET_RAW (setcap cap_net_raw+ep $(which deno))";
+    console.error(`sniffer.ts: ${e.message}: raw sockets need privileges; ${how}`);
+  } else {
+    console.error(`sniffer.ts: cannot open a raw socket here: ${e.message}`);
+  }
   Deno.exit(1);
 }
 
@@ -73,17 +90,23 @@ function describe(frame: Uint8Array, ethertype: number, hatype: number): string 
 let seen = 0;
 {
   using _s = s;
-  if (args.interface !== "") s.bind([args.interface, 0]);
   catchInterrupts();
-  console.log(`sniffing on ${args.interface || "every interface"}`);
+  console.log(`sniffing on ${windows ? HOST : args.interface || "every interface"}`);
   while ((COUNT === 0 || seen < COUNT) && await readable(s)) {
     const [frame, addr] = s.recvfrom(65535);
+    seen++;
+    if (windows) {
+      // An IP packet without a link header, in either direction.
+      const ethertype = frame[0] >> 4 === 6 ? 0x86dd : 0x0800;
+      console.log(`${HOST} ${describe(frame, ethertype, 0)} len ${frame.length}`);
+      continue;
+    }
     const [ifname, ethertype, pkttype, hatype] = addr as [string, number, number, number];
     const direction = pkttype === socket.PACKET_OUTGOING ? "out" : "in ";
-    seen++;
     console.log(
       `${ifname} ${direction} ${describe(frame, ethertype, hatype)} len ${frame.length}`,
     );
   }
+  if (windows) s.ioctl(socket.SIO_RCVALL!, socket.RCVALL_OFF!); // back to normal
 }
 console.log(`${seen} packets, stopped`);

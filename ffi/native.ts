@@ -148,6 +148,12 @@ export interface Native {
   setInheritable(fd: number, on: boolean): number;
   /** dup() with close-on-exec set. */
   dup(fd: number): number;
+  /** Windows only: WSAIoctl with an input buffer and no output. */
+  ioctl?(fd: number, code: number, input: Uint8Array): number;
+  /** Windows only: the WSAPROTOCOL_INFOW that lets process `pid` open this socket, or null. */
+  share?(fd: number, pid: number): Uint8Array | null;
+  /** Windows only: a socket from bytes that share() made. */
+  fromshare?(info: Uint8Array): number;
   /** An open socket's [family, type, proto], or null (errno set) when it is not one. */
   socketInfo(fd: number): [family: number, type: number, proto: number] | null;
 

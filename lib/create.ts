@@ -3,7 +3,7 @@
 
 import { native } from "../ffi/mod.ts";
 import type { Address } from "./address.ts";
-import { toCInt, toInt } from "./_args.ts";
+import { toBuffer, toCInt, toInt } from "./_args.ts";
 import { CMSG_LEN } from "./convert.ts";
 import { OSError, osError, raiseErrno } from "./errors.ts";
 import { getaddrinfo } from "./resolver.ts";
@@ -242,6 +242,29 @@ export function dup(fd: number): number {
  */
 export function close(fd: number): void {
   if (native.close(toCInt(fd)) < 0) raiseErrno();
+}
+
+/**
+ * Windows only: the socket that another process's `Socket.share()` made the
+ * bytes for. Python's `socket.fromshare`.
+ *
+ * @param info the bytes from `share()`
+ * @returns the socket
+ * @throws {TypeError} where the OS has no such call
+ * @throws {RangeError} for bytes of the wrong size
+ * @throws {OSError} when Winsock refuses
+ * @example
+ * ```ts
+ * import { fromshare, socket } from "./mod.ts";
+ * using s = socket();
+ * if (Deno.build.os === "windows") fromshare(s.share(Deno.pid)).close();
+ * ```
+ */
+export function fromshare(info: Uint8Array): Socket {
+  if (!native.fromshare) throw new TypeError("module 'socket' has no attribute 'fromshare'");
+  const fd = native.fromshare(toBuffer(info));
+  if (fd < 0) raiseErrno();
+  return new Socket(-1, -1, -1, fd);
 }
 
 /**

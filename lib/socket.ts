@@ -1104,6 +1104,69 @@ export class Socket {
   }
 
   /**
+   * Windows only: a Winsock control code, as Python's `socket.ioctl`.
+   * `SIO_RCVALL` takes `RCVALL_ON`, `RCVALL_OFF`, ...; `SIO_KEEPALIVE_VALS`
+   * takes `[onoff, time_ms, interval_ms]`; `SIO_LOOPBACK_FAST_PATH` takes a
+   * boolean.
+   *
+   * @param control `SIO_RCVALL`, `SIO_KEEPALIVE_VALS` or `SIO_LOOPBACK_FAST_PATH`
+   * @param option the control's argument, as above
+   * @throws {TypeError} where the OS has no ioctl (as Python, which lacks the
+   *   method there), or for an option of the wrong shape
+   * @throws {RangeError} for another control code
+   * @throws {OSError} when Winsock refuses
+   * @example
+   * ```ts
+   * import { SIO_KEEPALIVE_VALS, socket } from "./mod.ts";
+   * using s = socket();
+   * if (SIO_KEEPALIVE_VALS !== undefined) s.ioctl(SIO_KEEPALIVE_VALS, [1, 10_000, 3_000]);
+   * ```
+   */
+  ioctl(control: number, option: number | boolean | [number, number, number]): void {
+    if (!N.ioctl) throw new TypeError("'socket' object has no attribute 'ioctl'");
+    const code = toInt(control);
+    const ulong = (v: unknown) => {
+      const n = toInt(v);
+      if (n < 0 || n > 0xffffffff) {
+        throw new RangeError("Python int too large to convert to C long");
+      }
+      return n;
+    };
+    let values: number[];
+    if (code === C.SIO_RCVALL) values = [ulong(option)];
+    else if (code === C.SIO_LOOPBACK_FAST_PATH) values = [option ? 1 : 0];
+    else if (code === C.SIO_KEEPALIVE_VALS) {
+      if (!Array.isArray(option) || option.length !== 3) {
+        throw new TypeError("ioctl() argument 2 must be a tuple of three integers");
+      }
+      values = option.map(ulong);
+    } else throw new RangeError(`invalid ioctl command ${code}`);
+    this.#check(N.ioctl(this.#fd, code, new Uint8Array(new Uint32Array(values).buffer)));
+  }
+
+  /**
+   * Windows only: bytes with which process `process_id` can open this same
+   * socket through `fromshare()`. Python's `socket.share`.
+   *
+   * @param process_id the receiving process's id
+   * @returns the bytes to hand to that process
+   * @throws {TypeError} where the OS has no such call
+   * @throws {OSError} when Winsock refuses
+   * @example
+   * ```ts
+   * import { fromshare, socket } from "./mod.ts";
+   * using s = socket();
+   * if (Deno.build.os === "windows") fromshare(s.share(Deno.pid)).close();
+   * ```
+   */
+  share(process_id: number): Uint8Array {
+    if (!N.share) throw new TypeError("'socket' object has no attribute 'share'");
+    const info = N.share(this.#fd, toCInt(process_id));
+    if (info === null) raiseErrno();
+    return info;
+  }
+
+  /**
    * A file object over the socket, as Python's `makefile`: `read`,
    * `readline`, `write`, `flush`, `close`. Modes "r", "w", "rw", with "b" for
    * bytes; text modes use UTF-8.

@@ -702,7 +702,7 @@ Deno.test("sniffer.ts says it needs privileges, and exits 1, without CAP_NET_RAW
   assert.equal(done.stdout, "");
   assert.match(
     done.stderr,
-    /^sniffer\.ts: \[Errno 1\] Operation not permitted: packet sockets need privileges/,
+    /^sniffer\.ts: \[Errno 1\] Operation not permitted: raw sockets need privileges; run it as root/,
   );
 });
 

@@ -622,3 +622,15 @@ Deno.test("Socket.recv() retries when a signal interrupts it, in timeout and blo
     Deno.removeSignalListener("SIGUSR1", onSignal);
   }
 });
+
+Deno.test("Socket.ioctl(), share() and fromshare() exist only on Windows, as in Python", {
+  ignore: windows,
+}, () => {
+  using s = socket.socket();
+  assert.throws(() => s.ioctl(1, 1), {
+    name: "TypeError",
+    message: "'socket' object has no attribute 'ioctl'",
+  });
+  assert.throws(() => s.share(Deno.pid), TypeError);
+  assert.throws(() => socket.fromshare(new Uint8Array(628)), TypeError);
+});

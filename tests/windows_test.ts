@@ -132,3 +132,33 @@ Deno.test("the echo, dual-stack and UDP examples run end to end on Windows", {
   assert.match(u.stdout, /sent 3, received 3, lost 0/);
   await udp.stop();
 });
+
+Deno.test(
+  "Socket.ioctl() sends Winsock control codes, and share()/fromshare() duplicate a socket",
+  {
+    ignore: !windows,
+  },
+  () => {
+    using s = socket.socket();
+    s.ioctl(socket.SIO_KEEPALIVE_VALS!, [1, 10_000, 3_000]);
+    assert.throws(() => s.ioctl(12345, 1), {
+      name: "RangeError",
+      message: "invalid ioctl command 12345",
+    });
+    assert.throws(() => s.ioctl(socket.SIO_KEEPALIVE_VALS!, 1), TypeError);
+    const [a, b] = socket.socketpair();
+    const info = a.share(Deno.pid);
+    assert.equal(info.length, structs.protocolInfo.size);
+    using twin = socket.fromshare(info);
+    assert.equal(twin.family, socket.AF_INET);
+    assert.equal(twin.type, socket.SOCK_STREAM);
+    twin.sendall("through the shared socket");
+    assert.equal(decoder.decode(b.recv(100)), "through the shared socket");
+    assert.throws(() => socket.fromshare(new Uint8Array(10)), {
+      name: "RangeError",
+      message: "wrong size of buffer",
+    });
+    a.close();
+    b.close();
+  },
+);

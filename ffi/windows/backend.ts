@@ -362,13 +362,34 @@ export function loadWindows(): Native {
         k32.SetHandleInformation(BigInt(fd), HANDLE_FLAG_INHERIT, on ? HANDLE_FLAG_INHERIT : 0),
       ),
     dup(fd) {
-      // Python's socket.dup on Windows: duplicate through a WSAPROTOCOL_INFOW.
+      // Python's socket.dup on Windows: share with this very process.
+      const info = native.share!(fd, k32.GetCurrentProcessId());
+      return info === null ? -1 : native.fromshare!(info);
+    },
+
+    ioctl(fd, code, input) {
+      const returned = new Uint32Array(1);
+      return check(ws.WSAIoctl(
+        BigInt(fd),
+        code,
+        input,
+        input.byteLength,
+        null,
+        0,
+        new Uint8Array(returned.buffer),
+        null,
+        null,
+      ));
+    },
+    share(fd, pid) {
       const info = new Uint8Array(PI.size);
-      if (check(ws.WSADuplicateSocketW(BigInt(fd), k32.GetCurrentProcessId(), info)) < 0) return -1;
+      return check(ws.WSADuplicateSocketW(BigInt(fd), pid, info)) < 0 ? null : info;
+    },
+    fromshare(info) {
+      if (info.byteLength !== PI.size) throw new RangeError("wrong size of buffer");
       const FROM_PROTOCOL_INFO = -1;
       return newSocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, info);
     },
-
     socketInfo(fd) {
       // As CPython on Windows: the socket's WSAPROTOCOL_INFOW says all three.
       const info = new Uint8Array(PI.size);
