@@ -65,6 +65,12 @@ Deno.test("the Windows constant, errno and struct tables match what mingw-w64 co
     offsetHigh: at("OVERLAPPED.OffsetHigh"),
   });
   assert.equal(structs.wsadata.size, at("WSADATA.size"));
+  assert.deepEqual(structs.ifTable, {
+    rows: at("MIB_IF_TABLE2.Table"),
+    rowSize: at("MIB_IF_ROW2.size"),
+    luid: at("MIB_IF_ROW2.InterfaceLuid"),
+    index: at("MIB_IF_ROW2.InterfaceIndex"),
+  });
   assert.equal(layout.in6, at("sockaddr_in6.size"));
   assert.equal(2 + layout.sunPath, at("sockaddr_un.size"));
   assert.equal(at("sockaddr_un.sun_path"), 2);
@@ -85,6 +91,17 @@ Deno.test("a Winsock error reads as Python's: [WinError N], errno and winerror",
   assert.throws(() => socket.getaddrinfo("no.such.host.invalid", 80), (e: unknown) => {
     return e instanceof socket.gaierror && (e as Error).message.endsWith("getaddrinfo failed");
   });
+});
+
+Deno.test("if_nameindex() lists the interfaces, and if_indextoname() agrees with it", {
+  ignore: !windows,
+}, () => {
+  const list = socket.if_nameindex();
+  assert.ok(list.length >= 1, "at least the loopback interface");
+  for (const [index, name] of list) {
+    assert.ok(index > 0 && name.length > 0);
+    assert.equal(socket.if_nametoindex(name), index, name);
+  }
 });
 
 Deno.test("socketpair() on Windows is a connected loopback TCP pair, and refuses as Python does", {

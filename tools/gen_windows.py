@@ -87,8 +87,11 @@ def probe(out):
         "sockaddr_in6": ["sin6_scope_id"],
         "sockaddr_un": ["sun_path"],
         "linger": ["l_linger"],
+        "MIB_IF_TABLE2": ["Table"],
+        "MIB_IF_ROW2": ["InterfaceLuid", "InterfaceIndex"],
     }
-    types = {"pollfd": "WSAPOLLFD", "OVERLAPPED": "OVERLAPPED", "WSAPROTOCOL_INFOW": "WSAPROTOCOL_INFOW"}
+    types = {"pollfd": "WSAPOLLFD", "OVERLAPPED": "OVERLAPPED", "WSAPROTOCOL_INFOW": "WSAPROTOCOL_INFOW",
+             "MIB_IF_TABLE2": "MIB_IF_TABLE2", "MIB_IF_ROW2": "MIB_IF_ROW2"}
     src = [f"#include <{h}>" for h in HEADERS + ["stddef.h", "stdio.h"]] + ["int main(void) {"]
     src += [f'  printf("{n} %lld\\n", (long long)({ALIASES.get(n, n)}));' for n in names]
     # errno names: Winsock's spelling where the table took Winsock's value.

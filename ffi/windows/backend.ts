@@ -24,6 +24,8 @@ export const structs = {
   protocolInfo: { size: 628, family: 76, type: 88, proto: 92 },
   overlapped: { size: 32, offset: 16, offsetHigh: 20 },
   wsadata: { size: 408 },
+  // MIB_IF_TABLE2 holds NumEntries, then rows of MIB_IF_ROW2 from offset 8.
+  ifTable: { rows: 8, rowSize: 1352, luid: 0, index: 8 },
 } as const;
 const { pollfd: PFD, hostent: HE, protocolInfo: PI, overlapped: OV } = structs;
 
@@ -492,7 +494,39 @@ export function loadWindows(): Native {
       const p = ws.getprotobyname(cstr(name));
       return p === null ? -1 : new Deno.UnsafePointerView(p).getInt16(structs.protoent.proto);
     },
-    if_nameindex: () => null,
+    if_nameindex() {
+      // As CPython on Windows: GetIfTable2, and each row's LUID turned into a name.
+      const IT = structs.ifTable;
+      const at = new BigUint64Array(1);
+      const status = iphlp.GetIfTable2(new Uint8Array(at.buffer));
+      if (status !== 0) {
+        fail(status);
+        return null;
+      }
+      const table = Deno.UnsafePointer.create(at[0])!;
+      try {
+        const count = new Deno.UnsafePointerView(table).getUint32(0);
+        const rows = new Uint8Array(
+          Deno.UnsafePointerView.getArrayBuffer(table, IT.rows + count * IT.rowSize),
+        );
+        const dv = new DataView(rows.buffer);
+        const name = new Uint8Array(257);
+        const out: [number, string][] = [];
+        for (let i = 0; i < count; i++) {
+          const row = IT.rows + i * IT.rowSize;
+          const luid = rows.slice(row + IT.luid, row + IT.luid + 8);
+          const r = iphlp.ConvertInterfaceLuidToNameA(luid, name, BigInt(name.length));
+          if (r !== 0) {
+            fail(r);
+            return null;
+          }
+          out.push([dv.getUint32(row + IT.index, true), readCString(Deno.UnsafePointer.of(name))]);
+        }
+        return out;
+      } finally {
+        iphlp.FreeMibTable(table);
+      }
+    },
     if_nametoindex: (name) => iphlp.if_nametoindex(cstr(name)),
     if_indextoname(index) {
       const buf = new Uint8Array(257);

@@ -131,6 +131,12 @@ export const kernel32Symbols = {
 
 /** iphlpapi.dll. */
 export const iphlpapiSymbols = {
+  // NETIO_STATUS GetIfTable2(PMIB_IF_TABLE2 *table)
+  GetIfTable2: { parameters: ["buffer"], result: "u32" },
+  // VOID FreeMibTable(PVOID memory)
+  FreeMibTable: { parameters: ["pointer"], result: "void" },
+  // NETIO_STATUS ConvertInterfaceLuidToNameA(const NET_LUID *luid, PSTR name, SIZE_T length)
+  ConvertInterfaceLuidToNameA: { parameters: ["buffer", "buffer", "usize"], result: "u32" },
   // NET_IFINDEX if_nametoindex(PCSTR name)
   if_nametoindex: { parameters: ["buffer"], result: "u32" },
   // PCHAR if_indextoname(NET_IFINDEX index, PCHAR name)
