@@ -1,0 +1,96 @@
+// The pysocket side of bench/: the same programs as bench.py, line for line,
+// on pysocket's blocking API. Usage as bench.c.
+import * as socket from "../mod.ts";
+
+const [what, mode, portText, countText] = Deno.args;
+
+function server(mode: string): void {
+  if (mode === "udp") {
+    const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    s.bind(["127.0.0.1", 0]);
+    console.log("ready", (s.getsockname() as socket.Inet4Address)[1]);
+    const buf = new Uint8Array(65536);
+    for (;;) {
+      const [n, addr] = s.recvfrom_into(buf);
+      s.sendto(buf.subarray(0, n), addr!);
+    }
+  }
+  using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+  s.bind(["127.0.0.1", 0]);
+  s.listen(16);
+  console.log("ready", (s.getsockname() as socket.Inet4Address)[1]);
+  const buf = new Uint8Array(65536);
+  for (;;) {
+    const [conn] = s.accept();
+    using _conn = conn;
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+    for (;;) {
+      const n = conn.recv_into(buf);
+      if (n === 0) break;
+      if (mode === "echo") conn.sendall(buf.subarray(0, n));
+    }
+    if (mode === "sink") conn.sendall("k");
+  }
+}
+
+function client(mode: string, port: number, n: number): void {
+  const msg = new Uint8Array(64).fill(120);
+  const buf = new Uint8Array(65536);
+  let t0: number;
+  if (mode === "udp") {
+    using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    s.connect(["127.0.0.1", port]);
+    t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      s.send(msg);
+      s.recv_into(buf);
+    }
+  } else {
+    using s = socket.create_connection(["127.0.0.1", port]);
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+    t0 = performance.now();
+    if (mode === "pingpong") {
+      const want = buf.subarray(0, 64);
+      for (let i = 0; i < n; i++) {
+        s.sendall(msg);
+        for (let got = 0; got < 64;) got += s.recv_into(want.subarray(got));
+      }
+    } else {
+      const chunk = new Uint8Array(65536).fill(120);
+      for (let sent = 0; sent < n;) {
+        const k = Math.min(65536, n - sent);
+        s.sendall(k === chunk.length ? chunk : chunk.subarray(0, k));
+        sent += k;
+      }
+      s.shutdown(socket.SHUT_WR);
+      s.recv(1);
+    }
+  }
+  console.log(`result ${n} ${((performance.now() - t0) / 1000).toFixed(9)}`);
+}
+
+function calls(n: number): void {
+  using s = socket.socket();
+  let t0 = performance.now();
+  for (let i = 0; i < n; i++) s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF);
+  console.log(`getsockopt ${((performance.now() - t0) / n * 1e6).toFixed(1)}`);
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  const buf = new Uint8Array(64);
+  t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    try {
+      a.recv_into(buf);
+    } catch (e) {
+      if (!(e instanceof socket.BlockingIOError)) throw e;
+    }
+  }
+  console.log(`eagain ${((performance.now() - t0) / n * 1e6).toFixed(1)}`);
+  a.close();
+  b.close();
+}
+
+if (what === "server") server(mode);
+else if (what === "client") client(mode, Number(portText), Number(countText));
+else calls(Number(mode));

@@ -1,0 +1,331 @@
+// `deno task bench [--quick]`: pysocket side by side with C, Python, Node and
+// Deno's own sockets, in one run, on 127.0.0.1. Each pairing runs as a server
+// process and a client process, interleaved round by round (A B C ... A B C),
+// unpinned and with both pinned to one core (taskset -c 0). Writes
+// bench/results.md and bench/results.svg and the table in README.md; with
+// --quick (small counts, one round, for CI) bench/results.quick.{md,svg}.
+
+import { parseArgs } from "node:util";
+import { renderChart } from "./_chart.ts";
+
+const { values } = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" } } });
+const QUICK = values.quick ?? false;
+const ROOT = new URL("..", import.meta.url).pathname;
+const DENO = Deno.execPath();
+const ROUNDS = QUICK ? 1 : 3;
+const COUNTS = QUICK
+  ? { pingpong: 5_000, bulk: 64 << 20, udp: 2_000, calls: 100_000, startup: 3 }
+  : { pingpong: 100_000, bulk: 1 << 30, udp: 50_000, calls: 1_000_000, startup: 10 };
+
+type Impl = "C" | "Python" | "Node" | "Deno" | "pysocket";
+const IMPLS: Impl[] = ["C", "Python", "Node", "Deno", "pysocket"];
+const text = new TextDecoder();
+
+// --- the programs --------------------------------------------------------------
+
+const cBinary = `${await Deno.makeTempDir({ prefix: "pysocket-bench-" })}/bench`;
+const cc = await new Deno.Command("gcc", {
+  args: ["-O2", "-o", cBinary, `${ROOT}bench/bench.c`],
+}).output();
+if (!cc.success) throw new Error(`gcc failed:\n${text.decode(cc.stderr)}`);
+
+const COMMANDS: Record<Impl, string[]> = {
+  C: [cBinary],
+  Python: ["python3", `${ROOT}bench/bench.py`],
+  Node: ["node", `${ROOT}bench/bench_node.mjs`],
+  Deno: [DENO, "run", "--allow-net", "--unstable-net", `${ROOT}bench/bench_deno.ts`],
+  pysocket: [DENO, "run", "--allow-ffi", `${ROOT}bench/bench_pysocket.ts`],
+};
+
+interface Bench {
+  name: string;
+  server: string;
+  client: string;
+  count: number;
+  unit: string;
+  /** The rate from a client's result: operations (or bytes) per second. */
+  rate: (ops: number, seconds: number) => number;
+}
+const BENCHES: Bench[] = [
+  {
+    name: "ping-pong",
+    server: "echo",
+    client: "pingpong",
+    count: COUNTS.pingpong,
+    unit: "round trips/s",
+    rate: (n, s) => n / s,
+  },
+  {
+    name: "bulk",
+    server: "sink",
+    client: "bulk",
+    count: COUNTS.bulk,
+    unit: "MB/s",
+    rate: (n, s) => n / s / 1e6,
+  },
+  {
+    name: "datagram ping-pong",
+    server: "udp",
+    client: "udp",
+    count: COUNTS.udp,
+    unit: "round trips/s",
+    rate: (n, s) => n / s,
+  },
+];
+
+function spawn(cmd: string[], pinned: boolean): Deno.ChildProcess {
+  const full = pinned ? ["taskset", "-c", "0", ...cmd] : cmd;
+  return new Deno.Command(full[0], {
+    args: full.slice(1),
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Reads lines from a process's stdout until one matches. */
+async function readLine(
+  reader: ReadableStreamDefaultReader<string>,
+  pattern: RegExp,
+): Promise<RegExpMatchArray> {
+  let buffered = "";
+  for (;;) {
+    const m = buffered.match(pattern);
+    if (m) return m;
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`ended before ${pattern}: ${buffered}`);
+    buffered += value;
+  }
+}
+
+/** The peak resident set of a process, in MB (VmHWM). */
+function peakRss(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return Number(status.match(/VmHWM:\s+(\d+) kB/)![1]) / 1024;
+}
+
+/** One pairing: a server, its client, the client's rate and the server's peak RSS. */
+async function pairing(impl: Impl, b: Bench, pinned: boolean) {
+  const server = spawn([...COMMANDS[impl], "server", b.server], pinned);
+  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    const port = (await readLine(reader, /ready (\d+)/))[1];
+    const client = spawn([...COMMANDS[impl], "client", b.client, port, String(b.count)], pinned);
+    const out = await client.output();
+    const m = text.decode(out.stdout).match(/result (\d+) ([\d.]+)/);
+    if (!out.success || !m) {
+      throw new Error(`${impl} ${b.name} client failed: ${text.decode(out.stderr)}`);
+    }
+    return { rate: b.rate(Number(m[1]), Number(m[2])), rss: peakRss(server.pid) };
+  } finally {
+    server.kill("SIGKILL");
+    await server.status;
+    reader.cancel().catch(() => {});
+    server.stderr.cancel().catch(() => {});
+  }
+}
+
+// --- measuring -------------------------------------------------------------------
+
+type Samples = Map<string, number[]>;
+const samples: Samples = new Map();
+const rss: Samples = new Map();
+const add = (m: Samples, key: string, v: number) => m.set(key, [...m.get(key) ?? [], v]);
+
+const started = performance.now();
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const pinned of [false, true]) {
+    for (const b of BENCHES) {
+      for (const impl of IMPLS) {
+        const r = await pairing(impl, b, pinned);
+        add(samples, `${b.name}|${pinned}|${impl}`, r.rate);
+        if (!pinned) add(rss, `${b.name}|${impl}`, r.rss);
+      }
+    }
+  }
+  console.error(
+    `round ${round}/${ROUNDS} done (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+  );
+}
+
+const CALL_IMPLS: Impl[] = ["C", "Python", "pysocket"];
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const impl of CALL_IMPLS) {
+    const out = await spawn([...COMMANDS[impl], "calls", String(COUNTS.calls)], false).output();
+    const t = text.decode(out.stdout);
+    for (const call of ["getsockopt", "eagain"]) {
+      add(samples, `${call}|false|${impl}`, Number(t.match(new RegExp(`${call} ([\\d.]+)`))![1]));
+    }
+  }
+}
+
+const STARTUP: Partial<Record<Impl, string[]>> = {
+  Python: ["python3", "-c", "import socket; socket.socket()"],
+  pysocket: [DENO, "run", "--allow-ffi", `${ROOT}bench/startup_pysocket.ts`],
+};
+for (let i = 0; i < COUNTS.startup; i++) {
+  for (const [impl, cmd] of Object.entries(STARTUP)) {
+    const t0 = performance.now();
+    const out = await spawn(cmd, false).output();
+    if (!out.success) throw new Error(`${impl} start-up failed: ${text.decode(out.stderr)}`);
+    add(samples, `startup|false|${impl}`, performance.now() - t0);
+  }
+}
+await Deno.remove(cBinary.replace(/\/bench$/, ""), { recursive: true });
+
+// --- reporting ---------------------------------------------------------------------
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (v: number) =>
+  v >= 100 ? Math.round(v).toLocaleString("en-US") : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+const cell = (xs: number[] | undefined) =>
+  xs === undefined
+    ? "–"
+    : xs.length === 1
+    ? fmt(xs[0])
+    : `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
+const med = (key: string) => {
+  const xs = samples.get(key);
+  return xs === undefined ? NaN : median(xs);
+};
+
+const rows: string[] = [];
+const ratios: { label: string; vs: Impl; ratio: number }[] = [];
+rows.push(
+  `| benchmark | cores | ${IMPLS.join(" | ")} | pysocket ÷ C | ÷ Python | ÷ Node | ÷ Deno |`,
+  `| --- | --- | ${IMPLS.map(() => "---:").join(" | ")} | ---: | ---: | ---: | ---: |`,
+);
+for (const b of BENCHES) {
+  for (const pinned of [false, true]) {
+    const key = (impl: Impl) => `${b.name}|${pinned}|${impl}`;
+    const ours = med(key("pysocket"));
+    const r = (["C", "Python", "Node", "Deno"] as Impl[]).map((impl) => {
+      const ratio = ours / med(key(impl));
+      ratios.push({ label: `${b.name}${pinned ? ", one core" : ""}`, vs: impl, ratio });
+      return `${ratio.toFixed(2)}×`;
+    });
+    rows.push(
+      `| ${b.name} (${b.unit}) | ${pinned ? "1 (taskset)" : "all"} | ${
+        IMPLS.map((i) => cell(samples.get(key(i)))).join(" | ")
+      } | ${r.join(" | ")} |`,
+    );
+  }
+}
+for (
+  const [call, label] of [["getsockopt", "getsockopt(SO_RCVBUF)"], [
+    "eagain",
+    "failing recv_into (EAGAIN)",
+  ]]
+) {
+  const key = (impl: Impl) => `${call}|false|${impl}`;
+  const ours = med(key("pysocket"));
+  rows.push(
+    `| ${label} (ns per call, lower is better) | all | ${
+      IMPLS.map((i) => cell(samples.get(key(i)))).join(" | ")
+    } | ${(ours / med(key("C"))).toFixed(2)}× | ${
+      (ours / med(key("Python"))).toFixed(2)
+    }× | – | – |`,
+  );
+}
+rows.push(
+  `| start-up to first socket (ms, lower is better) | all | ${
+    IMPLS.map((i) => cell(samples.get(`startup|false|${i}`))).join(" | ")
+  } | – | ${(med("startup|false|pysocket") / med("startup|false|Python")).toFixed(2)}× | – | – |`,
+);
+const rssRows = [
+  `| server peak RSS (MB) | ${IMPLS.join(" | ")} |`,
+  `| --- | ${IMPLS.map(() => "---:").join(" | ")} |`,
+  ...BENCHES.map((b) =>
+    `| ${b.name} | ${IMPLS.map((i) => fmt(median(rss.get(`${b.name}|${i}`)!))).join(" | ")} |`
+  ),
+];
+
+const ratioOf = (label: string, vs: Impl) => ratios.find((r) => r.label === label && r.vs === vs)!;
+const target = (what: string, value: number, goal: number, lowerIsBetter = false) => {
+  const ok = lowerIsBetter ? value <= goal : value >= goal;
+  return `| ${what} | ${lowerIsBetter ? "≤" : "≥"} ${goal} | ${value.toFixed(2)} | ${
+    ok ? "met" : "missed"
+  } |`;
+};
+const targets = [
+  "| target | goal | measured | |",
+  "| --- | --- | ---: | --- |",
+  target("ping-pong ÷ C, one core", ratioOf("ping-pong, one core", "C").ratio, 0.95),
+  target("ping-pong ÷ Python, one core", ratioOf("ping-pong, one core", "Python").ratio, 1.1),
+  target("ping-pong ÷ Deno, one core", ratioOf("ping-pong, one core", "Deno").ratio, 2),
+  target("bulk ÷ C", ratioOf("bulk", "C").ratio, 0.9),
+  target("bulk ÷ Deno", ratioOf("bulk", "Deno").ratio, 1.2),
+  target(
+    "getsockopt ns ÷ Python's",
+    med("getsockopt|false|pysocket") / med("getsockopt|false|Python"),
+    1,
+    true,
+  ),
+];
+
+async function version(cmd: string[]): Promise<string> {
+  try {
+    const out = await new Deno.Command(cmd[0], { args: cmd.slice(1) }).output();
+    return text.decode(out.stdout).trim().split("\n")[0];
+  } catch {
+    return "not found";
+  }
+}
+const cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ?? "?";
+const machine = [
+  `- CPU: ${cpu}, ${navigator.hardwareConcurrency} cores; kernel ${Deno.osRelease()}`,
+  `- Deno ${Deno.version.deno}, ${await version(["node", "--version"])}, ${await version([
+    "python3",
+    "--version",
+  ])}, ${await version(["gcc", "--version"])}`,
+  `- ${QUICK ? "quick run (--quick): small counts, one round" : `full run: ${ROUNDS} rounds`}: ` +
+  `ping-pong ${COUNTS.pingpong.toLocaleString("en-US")} round trips of 64 B, bulk ` +
+  `${COUNTS.bulk / (1 << 20)} MiB in 64 KiB sends, datagram ping-pong ` +
+  `${COUNTS.udp.toLocaleString("en-US")} round trips, ${COUNTS.calls.toLocaleString("en-US")} ` +
+  `calls per per-call figure; medians with min–max over the rounds`,
+  `- ${new Date().toISOString().slice(0, 10)}, ${
+    ((performance.now() - started) / 1000).toFixed(0)
+  } s`,
+];
+
+const table = rows.join("\n");
+const md = [
+  "# pysocket benchmarks",
+  "",
+  "Written by `deno task bench` (bench/run.ts). Each figure comes from a server process and a client",
+  "process on 127.0.0.1; every ratio compares figures from this same run.",
+  "",
+  ...machine,
+  "",
+  table,
+  "",
+  "## Targets",
+  "",
+  ...targets,
+  "",
+  "## Memory",
+  "",
+  ...rssRows,
+  "",
+  "![ratios](results.svg)",
+  "",
+].join("\n");
+// A quick run writes beside the full results (ignored by git), never over them.
+const stem = QUICK ? "results.quick" : "results";
+Deno.writeTextFileSync(`${ROOT}bench/${stem}.md`, md.replace("(results.svg)", `(${stem}.svg)`));
+Deno.writeTextFileSync(`${ROOT}bench/${stem}.svg`, renderChart(ratios));
+
+// README shows the table between its markers.
+const readme = Deno.readTextFileSync(`${ROOT}README.md`);
+const start = "<!-- bench:start -->", end = "<!-- bench:end -->";
+if (readme.includes(start) && readme.includes(end) && !QUICK) {
+  const before = readme.slice(0, readme.indexOf(start) + start.length);
+  const after = readme.slice(readme.indexOf(end));
+  Deno.writeTextFileSync(
+    `${ROOT}README.md`,
+    `${before}\n\n${machine.join("\n")}\n\n${table}\n\n${after}`,
+  );
+}
+console.log(md);
