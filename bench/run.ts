@@ -327,5 +327,7 @@ if (readme.includes(start) && readme.includes(end) && !QUICK) {
     `${ROOT}README.md`,
     `${before}\n\n${machine.join("\n")}\n\n${table}\n\n${after}`,
   );
+  // Aligned as `deno fmt` wants it, so CI's format check stays green.
+  await new Deno.Command(DENO, { args: ["fmt", `${ROOT}README.md`], stderr: "null" }).output();
 }
 console.log(md);

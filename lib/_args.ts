@@ -34,6 +34,7 @@ export function toInt(v: unknown): number {
 
 /** A C int argument: an integer that fits in 32 bits. */
 export function toCInt(v: unknown): number {
+  if (typeof v === "number" && (v | 0) === v) return v; // the common case, checked cheaply
   const n = toInt(v);
   if (n > 0x7fffffff) throw new RangeError("signed integer is greater than maximum");
   if (n < -0x80000000) throw new RangeError("signed integer is less than minimum");

@@ -105,7 +105,10 @@ export function loadPosix(): Native {
     return -1;
   }
 
+  // Sizes as bigints, made once: a new BigInt per call costs more than the rest of it.
+  const sizes: bigint[] = [];
   function clamp(n: number): bigint {
+    if (n <= 65536) return sizes[n] ??= BigInt(n);
     return BigInt(n > MAX_IO ? MAX_IO : n);
   }
 
