@@ -47,6 +47,12 @@ export class OSError extends Error {
 }
 
 /** Python's `BlockingIOError`: the operation would block (EAGAIN, EINPROGRESS, ...).
+ *
+ * A call on a non-blocking socket that would block throws one shared,
+ * frozen instance per errno value, with no stack trace: building a new Error
+ * costs Deno about 4 µs, over 20 times the system call that failed, and
+ * non-blocking loops meet this error all the time.
+ *
  * @example
  * ```ts
  * import { BlockingIOError } from "./mod.ts";
@@ -265,6 +271,19 @@ export function osError(code: number, strerror?: string): OSError {
     // Python names a Windows error code as such: "[WinError 10061] ...".
     e.winerror = code;
     e.message = `[WinError ${code}] ${e.strerror}`;
+  }
+  return e;
+}
+
+const shared = new Map<number, OSError>();
+
+/** The error a non-blocking call throws when it would block (see BlockingIOError). */
+export function wouldBlock(code: number): OSError {
+  let e = shared.get(code);
+  if (e === undefined) {
+    e = osError(code);
+    Object.defineProperty(e, "stack", { value: `${e.name}: ${e.message}` });
+    shared.set(code, Object.freeze(e));
   }
   return e;
 }

@@ -3,7 +3,7 @@
 import { native } from "../ffi/mod.ts";
 import { type Address, codec } from "./address.ts";
 import { toBuffer, toBytes, toCInt, toInt, toSize, toTimeout, toWritable } from "./_args.ts";
-import { errno as E, OSError, osError, raiseErrno, timedOut } from "./errors.ts";
+import { errno as E, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
 import { pyRepr } from "./_repr.ts";
 import { SocketFile } from "./io.ts";
 
@@ -194,7 +194,9 @@ export class Socket {
       const e = N.errno();
       if (e !== E.EINTR) {
         const t = this.#timeout;
-        if (!t || (e !== E.EAGAIN && e !== E.EWOULDBLOCK)) throw osError(e);
+        const blocked = e === E.EAGAIN || e === E.EWOULDBLOCK;
+        if (!t) throw blocked ? wouldBlock(e) : osError(e);
+        if (!blocked) throw osError(e);
         if (deadline < 0) deadline = now() + t * 1000;
         this.#wait(writing, deadline);
       }

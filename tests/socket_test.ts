@@ -78,6 +78,19 @@ Deno.test("Socket.recv() on a non-blocking socket with no data throws BlockingIO
     () => a.recv(1),
     (e: unknown) => e instanceof socket.BlockingIOError && e.errno === E.EWOULDBLOCK,
   );
+  // One shared, frozen error per errno, without a stack trace: it is cheap to throw.
+  const caught = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      return e as socket.OSError;
+    }
+    throw new Error("did not throw");
+  };
+  const first = caught(() => a.recv(1));
+  assert.equal(caught(() => a.recv_into(new Uint8Array(4))), first);
+  assert.ok(Object.isFrozen(first) && first instanceof Error);
+  assert.equal(first.stack, `BlockingIOError: ${first.message}`);
   assert.throws(() => a.accept(), socket.OSError);
   a.close();
   b.close();
