@@ -112,3 +112,14 @@ export { select, type Selectable } from "./lib/select.ts";
 
 /** Python's `socket.has_ipv6`: whether IPv6 is supported (always, here). */
 export const has_ipv6: boolean = true;
+export {
+  type AsyncOptions,
+  sock_accept,
+  sock_connect,
+  sock_recv,
+  sock_recv_into,
+  sock_recvfrom,
+  sock_recvfrom_into,
+  sock_sendall,
+  sock_sendto,
+} from "./lib/async.ts";

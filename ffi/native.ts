@@ -54,6 +54,28 @@ export interface SysValues {
   cmsgAlign: number;
 }
 
+/**
+ * Readiness for many descriptors at once (epoll on Linux). Registered
+ * descriptors report edges: a descriptor is reported when it may have become
+ * readable or writable since it was last reported.
+ */
+export interface Poller {
+  /** Registers a descriptor for read and write readiness; -1 with errno on failure. */
+  add(fd: number): number;
+  /** Stops watching a descriptor (closing it does the same). */
+  remove(fd: number): void;
+  /**
+   * Waits on another thread until something is ready or wake() is called,
+   * and resolves with the number of events, read with event(i). Only one
+   * wait may be in flight; the event buffer is not touched until it resolves.
+   */
+  wait(): Promise<number>;
+  /** Event i of the last wait: [fd, readable, writable]; errors and hang-ups count as both. */
+  event(i: number): [fd: number, readable: boolean, writable: boolean];
+  /** Makes a pending wait return soon. */
+  wake(): void;
+}
+
 /** The native backend. */
 export interface Native {
   readonly os: "linux" | "darwin" | "windows";
@@ -154,6 +176,8 @@ export interface Native {
   share?(fd: number, pid: number): Uint8Array | null;
   /** Windows only: a socket from bytes that share() made. */
   fromshare?(info: Uint8Array): number;
+  /** The readiness facility for the async path, or null where there is none yet. */
+  poller(): Poller | null;
   /** An open socket's [family, type, proto], or null (errno set) when it is not one. */
   socketInfo(fd: number): [family: number, type: number, proto: number] | null;
 

@@ -6,6 +6,7 @@ import { toBuffer, toBytes, toCInt, toInt, toSize, toTimeout, toWritable } from 
 import { errno as E, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
 import { pyRepr } from "./_repr.ts";
 import { SocketFile } from "./io.ts";
+import { forget } from "./reactor.ts";
 
 const N = native;
 const C = native.constants;
@@ -243,6 +244,7 @@ export class Socket {
     this.#fd = -1;
     this.#held.fd = -1;
     finalizer.unregister(this);
+    forget(fd); // pending async operations reject with EBADF
     if (N.close(fd) < 0) {
       const e = N.errno();
       if (e !== native.errnos.ECONNRESET) throw osError(e);
@@ -273,6 +275,7 @@ export class Socket {
    */
   detach(): number {
     const fd = this.#fd;
+    if (fd >= 0) forget(fd);
     this.#fd = -1;
     this.#held.fd = -1;
     this.#closed = true;

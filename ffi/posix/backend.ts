@@ -1,7 +1,7 @@
 // The POSIX backend: libc through Deno.dlopen. Linux is tested natively;
 // macOS through the pure parts (_structs.ts, the tables, the signatures).
 
-import type { AddrInfo, HostEnt, MsgIn, Native } from "../native.ts";
+import type { AddrInfo, HostEnt, MsgIn, Native, Poller } from "../native.ts";
 import {
   darwinSymbols,
   linuxSymbols,
@@ -177,6 +177,59 @@ export function loadPosix(): Native {
     return iov;
   }
 
+  /** epoll, edge-triggered, with an eventfd in the set for wake(). */
+  function epollPoller(): Poller {
+    const EPOLLIN = 1, EPOLLOUT = 4, EPOLLERR = 8, EPOLLHUP = 16, EPOLLRDHUP = 0x2000;
+    const EPOLLET = 0x80000000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, MAX_EVENTS = 256;
+    // struct epoll_event is packed on x86_64 (12 bytes) and not on arm64 (16).
+    const size = Deno.build.arch === "x86_64" ? 12 : 16;
+    const dataAt = Deno.build.arch === "x86_64" ? 4 : 8;
+    const epfd = c.epoll_create1!(p.sys.SOCK_CLOEXEC);
+    if (epfd < 0) throw new Error(`epoll_create1 failed: ${readCString(c.strerror(errnoCell[0]))}`);
+    const wakefd = c.eventfd!(0, p.sys.SOCK_CLOEXEC | p.sys.SOCK_NONBLOCK);
+    const events = new Uint8Array(size * MAX_EVENTS);
+    const view = new DataView(events.buffer);
+    const one = new Uint8Array(size);
+    const oneView = new DataView(one.buffer);
+    const ctl = (op: number, fd: number, flags: number) => {
+      oneView.setUint32(0, flags, true);
+      oneView.setInt32(dataAt, fd, true);
+      return c.epoll_ctl!(epfd, op, fd, one);
+    };
+    ctl(EPOLL_CTL_ADD, wakefd, EPOLLIN | EPOLLET);
+    const counter = new BigUint64Array([1n]);
+    const counterBytes = new Uint8Array(counter.buffer);
+    return {
+      add: (fd) => ctl(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET),
+      remove: (fd) => void ctl(EPOLL_CTL_DEL, fd, 0),
+      async wait() {
+        for (;;) {
+          // errno from another thread cannot be read here; -1 is EINTR in practice.
+          const n = await c.epoll_wait!(epfd, events, MAX_EVENTS, -1);
+          if (n >= 0) return n;
+        }
+      },
+      event(i) {
+        const flags = view.getUint32(i * size, true);
+        const fd = view.getInt32(i * size + dataAt, true);
+        if (fd === wakefd) {
+          c.read(wakefd, counterBytes, 8n); // drain it; edge-triggered, so it fires again
+          return [fd, false, false];
+        }
+        const both = (flags & (EPOLLERR | EPOLLHUP)) !== 0;
+        return [
+          fd,
+          both || (flags & (EPOLLIN | EPOLLRDHUP)) !== 0,
+          both || (flags & EPOLLOUT) !== 0,
+        ];
+      },
+      wake() {
+        counter[0] = 1n;
+        c.write(wakefd, counterBytes, 8n);
+      },
+    };
+  }
+
   const native: Native = {
     os: p.os,
     layout: p.layout,
@@ -297,6 +350,9 @@ export function loadPosix(): Native {
       return fcntl(fd, F_SETFD, on ? f & ~FD_CLOEXEC : f | FD_CLOEXEC);
     },
     dup: (fd) => fcntl(fd, p.F_DUPFD_CLOEXEC, 0),
+    poller() {
+      return c.epoll_create1 ? epollPoller() : null;
+    },
     socketInfo(fd) {
       const K = p.constants;
       const ask = (opt: number) => {

@@ -71,6 +71,10 @@ export const symbols = {
   open: { parameters: ["buffer", "i32"], result: "i32" },
   // ssize_t pread(int fd, void *buf, size_t count, off_t offset)
   pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "i32" },
+  // ssize_t read(int fd, void *buf, size_t count)
+  read: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+  // ssize_t write(int fd, const void *buf, size_t count)
+  write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
 
   // --- addresses ---------------------------------------------------------------
   // int inet_pton(int af, const char *src, void *dst)
@@ -128,6 +132,15 @@ export const symbols = {
 
 /** Symbols only glibc (Linux) has. */
 export const linuxSymbols = {
+  // int epoll_create1(int flags)
+  epoll_create1: { parameters: ["i32"], result: "i32" },
+  // int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
+  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  // int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout):
+  // run on another thread (nonblocking), so waiting never blocks the event loop.
+  epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", nonblocking: true },
+  // int eventfd(unsigned int initval, int flags)
+  eventfd: { parameters: ["u32", "i32"], result: "i32" },
   // int *__errno_location(void): the calling thread's errno
   __errno_location: { parameters: [], result: "pointer" },
   // int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)

@@ -392,6 +392,8 @@ export function loadWindows(): Native {
       const FROM_PROTOCOL_INFO = -1;
       return newSocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, info);
     },
+    // WSAPoll-based readiness for the async path comes with issue 7's Windows step.
+    poller: () => null,
     socketInfo(fd) {
       // As CPython on Windows: the socket's WSAPROTOCOL_INFOW says all three.
       const info = new Uint8Array(PI.size);

@@ -1,0 +1,293 @@
+// asyncio's socket functions (loop.sock_recv and friends), socket first:
+// each tries its call at once and, only when that would block, waits for the
+// reactor without blocking the event loop.
+
+import { native } from "../ffi/mod.ts";
+import { BlockingIOError, osError } from "./errors.ts";
+import { readiness, yieldIfDue } from "./reactor.ts";
+import { toBytes } from "./_args.ts";
+import type { Address } from "./address.ts";
+import { type Data, Socket } from "./socket.ts";
+
+const { SOL_SOCKET, SO_ERROR } = native.constants;
+
+/** Options of the async socket functions. */
+export interface AsyncOptions {
+  /** Aborting it rejects the pending operation with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+function checkNonblocking(sock: Socket): void {
+  if (!(sock instanceof Socket)) throw new TypeError("a socket object is required");
+  if (sock.gettimeout() !== 0) throw new RangeError("the socket must be non-blocking");
+}
+
+/** Runs `op` until it does not block, waiting for readiness in between. */
+async function attempt<T>(
+  sock: Socket,
+  writing: boolean,
+  op: () => T,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  for (;;) {
+    const due = yieldIfDue();
+    if (due) await due;
+    signal?.throwIfAborted();
+    try {
+      return op();
+    } catch (e) {
+      if (!(e instanceof BlockingIOError)) throw e;
+    }
+    await readiness(sock.fileno(), writing, signal);
+  }
+}
+
+/**
+ * Receives up to `nbytes` bytes: Python's `loop.sock_recv`. Resolves with an
+ * empty array once the peer has shut down.
+ *
+ * @param sock a non-blocking socket
+ * @param nbytes the most bytes to receive
+ * @param options `signal` to cancel
+ * @returns the bytes received
+ * @throws {RangeError} when the socket is not non-blocking
+ * @throws {OSError} when the call fails, or EBADF when the socket is closed meanwhile
+ * @example
+ * ```ts
+ * import { sock_recv, sock_sendall, socketpair } from "./mod.ts";
+ * const [a, b] = socketpair();
+ * a.setblocking(false);
+ * b.setblocking(false);
+ * await sock_sendall(a, "hi");
+ * console.log(await sock_recv(b, 100));
+ * a.close();
+ * b.close();
+ * ```
+ */
+export function sock_recv(
+  sock: Socket,
+  nbytes: number,
+  options: AsyncOptions = {},
+): Promise<Uint8Array> {
+  checkNonblocking(sock);
+  return attempt(sock, false, () => sock.recv(nbytes), options.signal);
+}
+
+/**
+ * Receives into `buffer`: Python's `loop.sock_recv_into`.
+ *
+ * @param sock a non-blocking socket
+ * @param buffer where the bytes go
+ * @param options `signal` to cancel
+ * @returns the number of bytes received (0 once the peer has shut down)
+ * @throws {RangeError} when the socket is not non-blocking
+ * @throws {OSError} when the call fails
+ * @example
+ * ```ts
+ * import { sock_recv_into, sock_sendall, socketpair } from "./mod.ts";
+ * const [a, b] = socketpair();
+ * a.setblocking(false);
+ * b.setblocking(false);
+ * await sock_sendall(a, "hi");
+ * const buf = new Uint8Array(10);
+ * console.log(await sock_recv_into(b, buf));
+ * a.close();
+ * b.close();
+ * ```
+ */
+export function sock_recv_into(
+  sock: Socket,
+  buffer: ArrayBufferView | ArrayBuffer,
+  options: AsyncOptions = {},
+): Promise<number> {
+  checkNonblocking(sock);
+  return attempt(sock, false, () => sock.recv_into(buffer), options.signal);
+}
+
+/**
+ * Receives a datagram and its sender: Python's `loop.sock_recvfrom`.
+ *
+ * @param sock a non-blocking socket
+ * @param bufsize the most bytes to receive
+ * @param options `signal` to cancel
+ * @returns `[data, address]`
+ * @throws {RangeError} when the socket is not non-blocking
+ * @throws {OSError} when the call fails
+ * @example
+ * ```ts
+ * import { AF_INET, sock_recvfrom, sock_sendto, SOCK_DGRAM, socket } from "./mod.ts";
+ * using a = socket(AF_INET, SOCK_DGRAM);
+ * a.bind(["127.0.0.1", 0]);
+ * a.setblocking(false);
+ * using b = socket(AF_INET, SOCK_DGRAM);
+ * b.setblocking(false);
+ * await sock_sendto(b, "ping", a.getsockname());
+ * console.log(await sock_recvfrom(a, 100));
+ * ```
+ */
+export function sock_recvfrom(
+  sock: Socket,
+  bufsize: number,
+  options: AsyncOptions = {},
+): Promise<[Uint8Array, Address | null]> {
+  checkNonblocking(sock);
+  return attempt(sock, false, () => sock.recvfrom(bufsize), options.signal);
+}
+
+/**
+ * Receives a datagram into `buffer`: Python's `loop.sock_recvfrom_into`.
+ *
+ * @param sock a non-blocking socket
+ * @param buffer where the bytes go
+ * @param nbytes the most bytes to receive (0: the buffer's size)
+ * @param options `signal` to cancel
+ * @returns `[nbytes, address]`
+ * @throws {RangeError} when the socket is not non-blocking
+ * @throws {OSError} when the call fails
+ * @example
+ * ```ts
+ * import { AF_INET, sock_recvfrom_into, sock_sendto, SOCK_DGRAM, socket } from "./mod.ts";
+ * using a = socket(AF_INET, SOCK_DGRAM);
+ * a.bind(["127.0.0.1", 0]);
+ * a.setblocking(false);
+ * using b = socket(AF_INET, SOCK_DGRAM);
+ * b.setblocking(false);
+ * await sock_sendto(b, "ping", a.getsockname());
+ * console.log(await sock_recvfrom_into(a, new Uint8Array(100)));
+ * ```
+ */
+export function sock_recvfrom_into(
+  sock: Socket,
+  buffer: ArrayBufferView | ArrayBuffer,
+  nbytes = 0,
+  options: AsyncOptions = {},
+): Promise<[number, Address | null]> {
+  checkNonblocking(sock);
+  return attempt(sock, false, () => sock.recvfrom_into(buffer, nbytes), options.signal);
+}
+
+/**
+ * Sends all of `data`: Python's `loop.sock_sendall`.
+ *
+ * @param sock a non-blocking socket
+ * @param data bytes, or a string sent as UTF-8
+ * @param options `signal` to cancel (what was sent stays sent)
+ * @throws {RangeError} when the socket is not non-blocking
+ * @throws {OSError} when the call fails
+ * @example
+ * ```ts
+ * import { sock_recv, sock_sendall, socketpair } from "./mod.ts";
+ * const [a, b] = socketpair();
+ * a.setblocking(false);
+ * b.setblocking(false);
+ * await sock_sendall(a, "hello");
+ * console.log(await sock_recv(b, 5));
+ * a.close();
+ * b.close();
+ * ```
+ */
+export async function sock_sendall(
+  sock: Socket,
+  data: Data,
+  options: AsyncOptions = {},
+): Promise<void> {
+  checkNonblocking(sock);
+  const buf = toBytes(data);
+  for (let off = 0; off < buf.byteLength;) {
+    const part = off === 0 ? buf : buf.subarray(off);
+    off += await attempt(sock, true, () => sock.send(part), options.signal);
+  }
+}
+
+/**
+ * Sends a datagram to `address`: Python's `loop.sock_sendto`.
+ *
+ * @param sock a non-blocking socket
+ * @param data the datagram
+ * @param address where to send it
+ * @param options `signal` to cancel
+ * @returns the number of bytes sent
+ * @throws {RangeError} when the socket is not non-blocking
+ * @throws {OSError} when the call fails
+ * @example
+ * ```ts
+ * import { AF_INET, sock_sendto, SOCK_DGRAM, socket } from "./mod.ts";
+ * using s = socket(AF_INET, SOCK_DGRAM);
+ * s.setblocking(false);
+ * await sock_sendto(s, "ping", ["127.0.0.1", 9]);
+ * ```
+ */
+export function sock_sendto(
+  sock: Socket,
+  data: Data,
+  address: Address,
+  options: AsyncOptions = {},
+): Promise<number> {
+  checkNonblocking(sock);
+  return attempt(sock, true, () => sock.sendto(data, address), options.signal);
+}
+
+/**
+ * Accepts a connection: Python's `loop.sock_accept`. The new socket is
+ * non-blocking too.
+ *
+ * @param sock a listening, non-blocking socket
+ * @param options `signal` to cancel
+ * @returns `[conn, address]`
+ * @throws {RangeError} when the socket is not non-blocking
+ * @throws {OSError} when the call fails
+ * @example
+ * ```ts
+ * import { create_connection, create_server, sock_accept } from "./mod.ts";
+ * using srv = create_server(["127.0.0.1", 0]);
+ * srv.setblocking(false);
+ * using c = create_connection(srv.getsockname() as [string, number]);
+ * const [conn, addr] = await sock_accept(srv);
+ * conn.close();
+ * ```
+ */
+export async function sock_accept(
+  sock: Socket,
+  options: AsyncOptions = {},
+): Promise<[Socket, Address]> {
+  checkNonblocking(sock);
+  const [conn, addr] = await attempt(sock, false, () => sock.accept(), options.signal);
+  conn.setblocking(false);
+  return [conn, addr];
+}
+
+/**
+ * Connects to `address`: Python's `loop.sock_connect`.
+ *
+ * @param sock a non-blocking socket
+ * @param address the peer's address (a host name is resolved before connecting)
+ * @param options `signal` to cancel
+ * @throws {RangeError} when the socket is not non-blocking
+ * @throws {OSError} e.g. ConnectionRefusedError
+ * @example
+ * ```ts
+ * import { create_server, sock_connect, socket } from "./mod.ts";
+ * using srv = create_server(["127.0.0.1", 0]);
+ * using c = socket();
+ * c.setblocking(false);
+ * await sock_connect(c, srv.getsockname());
+ * ```
+ */
+export async function sock_connect(
+  sock: Socket,
+  address: Address,
+  options: AsyncOptions = {},
+): Promise<void> {
+  checkNonblocking(sock);
+  options.signal?.throwIfAborted();
+  try {
+    sock.connect(address);
+    return;
+  } catch (e) {
+    if (!(e instanceof BlockingIOError)) throw e;
+  }
+  // The connection goes on in the background: wait for it, then ask how it went.
+  await readiness(sock.fileno(), true, options.signal);
+  const err = sock.getsockopt(SOL_SOCKET, SO_ERROR) as number;
+  if (err !== 0) throw osError(err);
+}

@@ -1,0 +1,151 @@
+// The reactor: one readiness wait for every non-blocking socket of the
+// process, so async operations never block the event loop.
+//
+// How it keeps its promises:
+// - a socket is registered once, edge-triggered, the first time an operation
+//   on it would block;
+// - every operation first tries the system call, and only when that would
+//   block does it register a waiter, in the same synchronous step, so an edge
+//   that comes after the failed call is always seen;
+// - at most one threaded wait is in flight; it returns up to 256 events, and
+//   each woken waiter simply tries its call again, so a stale event costs one
+//   failed call and nothing more;
+// - when no waiter is left, the wait is woken (eventfd) so that a program
+//   with nothing pending exits at once;
+// - each wait completes as its own event-loop task, so timers and Deno's own
+//   I/O get their turn between two waits; and since on loopback a chain of
+//   operations can keep succeeding without ever waiting, an operation that
+//   finds the current task older than a few milliseconds first yields to the
+//   event loop (yieldIfDue).
+
+import { native } from "../ffi/mod.ts";
+import type { Poller } from "../ffi/native.ts";
+import { errno as E, osError } from "./errors.ts";
+
+interface Waiter {
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+interface Entry {
+  readers: Set<Waiter>;
+  writers: Set<Waiter>;
+}
+
+let poller: Poller | null | undefined;
+const entries = new Map<number, Entry>();
+let pending = 0;
+let waiting = false;
+/** When the current event-loop task began, as far as the reactor knows. */
+let turnStart = performance.now();
+const TURN_MS = 4;
+
+function getPoller(): Poller {
+  if (poller === undefined) poller = native.poller();
+  if (poller === null) {
+    throw new TypeError(`the async socket functions are not available on ${native.os} yet`);
+  }
+  return poller;
+}
+
+function settle(w: Waiter, list: Set<Waiter>): void {
+  list.delete(w);
+  pending--;
+  if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
+}
+
+function wakeAll(list: Set<Waiter>): void {
+  for (const w of [...list]) {
+    settle(w, list);
+    w.resolve();
+  }
+}
+
+function dispatch(n: number): void {
+  waiting = false;
+  turnStart = performance.now();
+  const p = poller!;
+  for (let i = 0; i < n; i++) {
+    const [fd, readable, writable] = p.event(i);
+    const entry = entries.get(fd);
+    if (entry === undefined) continue;
+    if (readable) wakeAll(entry.readers);
+    if (writable) wakeAll(entry.writers);
+  }
+  loop();
+}
+
+function loop(): void {
+  if (waiting || pending === 0) return;
+  waiting = true;
+  poller!.wait().then(dispatch, (e) => {
+    waiting = false;
+    throw e;
+  });
+}
+
+/**
+ * Yields to the event loop when the current task has run for a few
+ * milliseconds, so that timers and other I/O are never starved; otherwise
+ * returns null at once (and costs one clock read).
+ */
+export function yieldIfDue(): Promise<void> | null {
+  if (performance.now() - turnStart < TURN_MS) return null;
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      turnStart = performance.now();
+      resolve();
+    }, 0)
+  );
+}
+
+/**
+ * Waits until `fd` may be readable (or writable), after a call on it would
+ * have blocked. Resolves when the caller should try the call again; rejects
+ * with the signal's reason on abort, or with EBADF when the socket is closed.
+ */
+export function readiness(fd: number, writing: boolean, signal?: AbortSignal): Promise<void> {
+  const p = getPoller();
+  let entry = entries.get(fd);
+  if (entry === undefined) {
+    if (p.add(fd) < 0) return Promise.reject(osError(native.errno()));
+    entry = { readers: new Set(), writers: new Set() };
+    entries.set(fd, entry);
+  }
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const list = writing ? entry.writers : entry.readers;
+  return new Promise<void>((resolve, reject) => {
+    const w: Waiter = { resolve, reject, signal };
+    if (signal) {
+      w.onAbort = () => {
+        settle(w, list);
+        reject(signal.reason);
+        if (pending === 0 && waiting) poller!.wake();
+      };
+      signal.addEventListener("abort", w.onAbort, { once: true });
+    }
+    list.add(w);
+    pending++;
+    loop();
+  });
+}
+
+/**
+ * Forgets a socket that is being closed: its pending operations reject with
+ * EBADF, as Python's do, and the reactor stops watching it.
+ */
+export function forget(fd: number): void {
+  const entry = entries.get(fd);
+  if (entry === undefined) return;
+  entries.delete(fd);
+  poller!.remove(fd);
+  for (const list of [entry.readers, entry.writers]) {
+    for (const w of [...list]) {
+      settle(w, list);
+      w.reject(osError(E.EBADF));
+    }
+  }
+  if (pending === 0 && waiting) poller!.wake();
+}

@@ -1,0 +1,220 @@
+// The async path: asyncio's sock_* functions on the reactor, with real
+// sockets on loopback, while the event loop keeps running.
+
+import assert from "node:assert/strict";
+import * as socket from "../mod.ts";
+import { decoder, E, windows } from "./_helpers.ts";
+
+const ignore = windows; // the Windows reactor (WSAPoll) is a later step of issue 7
+
+function listener(): [socket.Socket, number] {
+  const srv = socket.create_server(["127.0.0.1", 0], { backlog: 1024 });
+  srv.setblocking(false);
+  return [srv, (srv.getsockname() as socket.Inet4Address)[1]];
+}
+
+async function connected(port: number): Promise<socket.Socket> {
+  const c = socket.socket();
+  c.setblocking(false);
+  await socket.sock_connect(c, ["127.0.0.1", port]);
+  return c;
+}
+
+async function sha256(data: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest("SHA-256", data);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+Deno.test(
+  "sock_accept, sock_connect, sock_sendall and sock_recv echo without blocking the event loop",
+  {
+    ignore,
+  },
+  async () => {
+    const [srv, port] = listener();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    try {
+      const server = (async () => {
+        const [conn] = await socket.sock_accept(srv);
+        assert.equal(conn.gettimeout(), 0, "accepted sockets are non-blocking");
+        for (;;) {
+          const data = await socket.sock_recv(conn, 1024);
+          if (data.length === 0) break;
+          await socket.sock_sendall(conn, data);
+        }
+        conn.close();
+      })();
+      // Let the timer run while the server waits: nothing blocks the loop.
+      await new Promise((r) => setTimeout(r, 60));
+      assert.ok(ticks >= 5, `the timer ran ${ticks} times while accept was pending`);
+      const c = await connected(port);
+      await socket.sock_sendall(c, "Hello, world");
+      assert.equal(decoder.decode(await socket.sock_recv(c, 1024)), "Hello, world");
+      c.shutdown(socket.SHUT_WR);
+      assert.equal((await socket.sock_recv(c, 1024)).length, 0);
+      await server;
+      c.close();
+    } finally {
+      clearInterval(timer);
+      srv.close();
+    }
+  },
+);
+
+Deno.test("200 concurrent connections each move 256 KiB both ways intact (SHA-256)", {
+  ignore,
+}, async () => {
+  const [srv, port] = listener();
+  const N = 200, SIZE = 256 << 10;
+  // Each connection's data is a different window of one pseudo-random pattern.
+  const pattern = new Uint8Array(SIZE + N);
+  for (let j = 0, x = 1; j < pattern.length; j++) {
+    pattern[j] = (x = (x * 1103515245 + 12345) >>> 16) & 0xff;
+  }
+  // The buffers are made before the clock starts: filling 100 MB is the test's own work.
+  const sent = Array.from({ length: N }, (_, i) => pattern.slice(i, i + SIZE));
+  const received = Array.from({ length: N }, () => new Uint8Array(SIZE));
+  let late = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    late = Math.max(late, now - last - 10);
+    last = now;
+  }, 10);
+  try {
+    const server = (async () => {
+      const tasks: Promise<void>[] = [];
+      for (let i = 0; i < N; i++) {
+        const [conn] = await socket.sock_accept(srv);
+        tasks.push((async () => {
+          const buf = new Uint8Array(65536);
+          for (;;) {
+            const n = await socket.sock_recv_into(conn, buf);
+            if (n === 0) break;
+            await socket.sock_sendall(conn, buf.subarray(0, n));
+          }
+          conn.close();
+        })());
+      }
+      await Promise.all(tasks);
+    })();
+    const clients = Array.from({ length: N }, async (_, i) => {
+      const data = sent[i];
+      const c = await connected(port);
+      const got = received[i];
+      let have = 0;
+      const reader = (async () => {
+        while (have < SIZE) {
+          const n = await socket.sock_recv_into(c, got.subarray(have));
+          if (n === 0) break;
+          have += n;
+        }
+      })();
+      await socket.sock_sendall(c, data);
+      c.shutdown(socket.SHUT_WR);
+      await reader;
+      c.close();
+      assert.equal(have, SIZE, `connection ${i} got everything back`);
+    });
+    await Promise.all(clients);
+    await server;
+  } finally {
+    clearInterval(timer);
+    srv.close();
+  }
+  for (let i = 0; i < N; i++) {
+    assert.equal(await sha256(received[i]), await sha256(sent[i]), `connection ${i}`);
+  }
+  // Loose here; bench/ reports it exactly.
+  assert.ok(late < 100, `a 10 ms timer ran up to ${late.toFixed(0)} ms late`);
+});
+
+Deno.test(
+  "an AbortSignal cancels a pending sock_recv, and the socket stays usable",
+  { ignore },
+  async () => {
+    const [a, b] = socket.socketpair();
+    a.setblocking(false);
+    b.setblocking(false);
+    const ctl = new AbortController();
+    const pending = socket.sock_recv(a, 10, { signal: ctl.signal });
+    ctl.abort();
+    await assert.rejects(pending, { name: "AbortError" });
+    await assert.rejects(socket.sock_recv(a, 10, { signal: AbortSignal.abort() }), {
+      name: "AbortError",
+    });
+    await socket.sock_sendall(b, "after");
+    assert.equal(decoder.decode(await socket.sock_recv(a, 10)), "after");
+    a.close();
+    b.close();
+  },
+);
+
+Deno.test("closing a socket rejects its pending operations with EBADF", { ignore }, async () => {
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  const reading = socket.sock_recv(a, 10);
+  const again = socket.sock_recv(a, 10);
+  a.close();
+  for (const p of [reading, again]) {
+    await assert.rejects(p, (e: unknown) => e instanceof socket.OSError && e.errno === E.EBADF);
+  }
+  b.close();
+});
+
+Deno.test("sock_connect reports a refused connection, and blocking sockets are refused", {
+  ignore,
+}, async () => {
+  const [srv, port] = listener();
+  srv.close(); // the port is free now
+  const c = socket.socket();
+  c.setblocking(false);
+  await assert.rejects(socket.sock_connect(c, ["127.0.0.1", port]), socket.ConnectionRefusedError);
+  c.close();
+  using blocking = socket.socket();
+  assert.throws(() => socket.sock_recv(blocking, 1), {
+    name: "RangeError",
+    message: "the socket must be non-blocking",
+  });
+});
+
+Deno.test("sock_sendto and sock_recvfrom move datagrams", { ignore }, async () => {
+  using a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  a.bind(["127.0.0.1", 0]);
+  a.setblocking(false);
+  using b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  b.bind(["127.0.0.1", 0]);
+  b.setblocking(false);
+  const waiting = socket.sock_recvfrom(a, 100);
+  await socket.sock_sendto(b, "ping", a.getsockname());
+  const [data, from] = await waiting;
+  assert.equal(decoder.decode(data), "ping");
+  assert.deepEqual(from, b.getsockname());
+  const buf = new Uint8Array(10);
+  const into = socket.sock_recvfrom_into(b, buf);
+  await socket.sock_sendto(a, "pong", b.getsockname());
+  assert.equal((await into)[0], 4);
+});
+
+Deno.test("a program whose last pending operation ends exits at once", { ignore }, async () => {
+  const script = `
+import * as socket from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+const [a, b] = socket.socketpair();
+a.setblocking(false);
+const p = socket.sock_recv(a, 10).catch((e) => console.log("rejected", e.errno));
+setTimeout(() => a.close(), 50);
+await p;
+b.close();
+`;
+  const file = Deno.makeTempFileSync({ suffix: ".ts" });
+  Deno.writeTextFileSync(file, script);
+  const t0 = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-ffi", "--allow-read", file],
+  }).output();
+  const took = performance.now() - t0;
+  Deno.removeSync(file);
+  assert.equal(decoder.decode(out.stdout).trim(), `rejected ${E.EBADF}`);
+  assert.ok(took < 3000, `the process took ${took.toFixed(0)} ms to end`);
+});
