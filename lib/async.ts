@@ -30,8 +30,8 @@ async function attempt<T>(
   signal: AbortSignal | undefined,
 ): Promise<T> {
   for (;;) {
-    const due = yieldIfDue();
-    if (due) await due;
+    // Everything that waited at the gate resumes at once: each checks again.
+    for (let due = yieldIfDue(); due; due = yieldIfDue()) await due;
     signal?.throwIfAborted();
     try {
       return op();
@@ -279,6 +279,7 @@ export async function sock_connect(
   options: AsyncOptions = {},
 ): Promise<void> {
   checkNonblocking(sock);
+  for (let due = yieldIfDue(); due; due = yieldIfDue()) await due;
   options.signal?.throwIfAborted();
   try {
     sock.connect(address);

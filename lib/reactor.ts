@@ -41,6 +41,7 @@ let waiting = false;
 /** When the current event-loop task began, as far as the reactor knows. */
 let turnStart = performance.now();
 const TURN_MS = 4;
+let gate: Promise<void> | null = null;
 
 function getPoller(): Poller {
   if (poller === undefined) poller = native.poller();
@@ -93,8 +94,11 @@ function loop(): void {
  */
 export function yieldIfDue(): Promise<void> | null {
   if (performance.now() - turnStart < TURN_MS) return null;
-  return new Promise((resolve) =>
+  // One shared gate: everything that yields now resumes in one later task,
+  // and shares that task's budget instead of each getting a fresh one.
+  return gate ??= new Promise((resolve) =>
     setTimeout(() => {
+      gate = null;
       turnStart = performance.now();
       resolve();
     }, 0)
