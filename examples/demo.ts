@@ -93,6 +93,18 @@ if (socket.has_ipv6) {
   await stop(server);
 }
 
+// 5b. The async echo server: three clients at once on the reactor.
+{
+  title("async_echo_server.ts (sock_accept, sock_recv, sock_sendall)");
+  const server = new Program("async_echo_server.ts", ["--port", "0"]);
+  const port = String(await server.port());
+  const clients = ["alpha", "beta", "gamma"].map((m) =>
+    run("echo_client.ts", ["--port", port, "--message", m])
+  );
+  for (const done of await Promise.all(clients)) report("client", done);
+  await stop(server);
+}
+
 // 6. The web server, asked for a page, a missing file, and a path out of its folder.
 {
   title("web_server.ts");

@@ -7,6 +7,7 @@ import { errno as E, OSError, osError, raiseErrno, timedOut, wouldBlock } from "
 import { pyRepr } from "./_repr.ts";
 import { SocketFile } from "./io.ts";
 import { forget } from "./reactor.ts";
+import { readableOf, writableOf } from "./streams.ts";
 
 const N = native;
 const C = native.constants;
@@ -97,6 +98,8 @@ export class Socket {
   #timeout: number | null = null;
   #closed = false;
   #ioRefs = 0;
+  #readable?: ReadableStream<Uint8Array>;
+  #writable?: WritableStream<Uint8Array | string>;
   // Scratch buffers, reused by every call on this socket.
   readonly #addr = new Uint8Array(codec.storage);
   readonly #alen = new Uint32Array(1);
@@ -151,6 +154,61 @@ export class Socket {
     } catch (e) {
       this.close();
       throw e;
+    }
+  }
+
+  /**
+   * A readable byte stream (BYOB-capable) of what the peer sends, on the
+   * async path: the socket must be a non-blocking stream socket. Made once.
+   *
+   * @throws {RangeError} when the socket is not non-blocking
+   * @example
+   * ```ts
+   * import { socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * a.setblocking(false);
+   * b.setblocking(false);
+   * const text = b.readable.pipeThrough(new TextDecoderStream());
+   * const writer = a.writable.getWriter();
+   * await writer.write(new TextEncoder().encode("hello"));
+   * await writer.close();
+   * for await (const part of text) console.log(part);
+   * a.close();
+   * b.close();
+   * ```
+   */
+  get readable(): ReadableStream<Uint8Array> {
+    this.#streamable();
+    return this.#readable ??= readableOf(this);
+  }
+
+  /**
+   * A writable stream that sends each chunk in full, on the async path;
+   * closing it shuts down the writing side. Made once.
+   *
+   * @throws {RangeError} when the socket is not non-blocking
+   * @example
+   * ```ts
+   * import { socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * a.setblocking(false);
+   * const writer = a.writable.getWriter();
+   * await writer.write("hi");
+   * await writer.close();
+   * console.log(b.recv(10));
+   * a.close();
+   * b.close();
+   * ```
+   */
+  get writable(): WritableStream<Uint8Array | string> {
+    this.#streamable();
+    return this.#writable ??= writableOf(this);
+  }
+
+  #streamable(): void {
+    if (this.#timeout !== 0) throw new RangeError("the socket must be non-blocking");
+    if (this.#type !== C.SOCK_STREAM) {
+      throw new RangeError("only SOCK_STREAM type sockets have streams");
     }
   }
 

@@ -215,3 +215,44 @@ b.close();
   assert.equal(decoder.decode(out.stdout).trim(), `rejected ${E.EBADF}`);
   assert.ok(took < 3000, `the process took ${took.toFixed(0)} ms to end`);
 });
+
+Deno.test(
+  "Socket.readable and writable are web streams: pipeTo, TextDecoderStream and BYOB reads",
+  {
+    ignore,
+  },
+  async () => {
+    const [srv, port] = listener();
+    // An echo server made of streams: the readable side piped into the writable side.
+    const server = socket.sock_accept(srv).then(([conn]) =>
+      conn.readable.pipeTo(conn.writable).finally(() => conn.close())
+    );
+    const c = await connected(port);
+    const writer = c.writable.getWriter();
+    await writer.write("Hello, ");
+    await writer.write(new TextEncoder().encode("streams"));
+    await writer.close(); // shuts down our side: the echo ends, then the server's side
+    let text = "";
+    for await (const part of c.readable.pipeThrough(new TextDecoderStream())) text += part;
+    assert.equal(text, "Hello, streams");
+    await server;
+    c.close();
+    srv.close();
+
+    const [a, b] = socket.socketpair();
+    a.setblocking(false);
+    b.setblocking(false);
+    await socket.sock_sendall(a, "abcdef");
+    const byob = b.readable.getReader({ mode: "byob" });
+    const { value } = await byob.read(new Uint8Array(4));
+    assert.equal(decoder.decode(value), "abcd", "a BYOB read fills at most the given view");
+    await byob.cancel();
+    using blocking = socket.socket();
+    assert.throws(() => blocking.readable, {
+      name: "RangeError",
+      message: "the socket must be non-blocking",
+    });
+    a.close();
+    b.close();
+  },
+);

@@ -766,3 +766,35 @@ for i in range(3):
     await stopped(server);
   }
 });
+
+Deno.test("async_echo_server.ts serves 50 clients at once and stops on Ctrl-C", async () => {
+  const server = new Program("async_echo_server.ts", ["--port", "0"]);
+  const port = await server.port();
+  const base = sockets(server.pid);
+  const python = await exec([
+    "python3",
+    "-c",
+    `
+import hashlib, os, socket, threading
+ok = []
+def client(i):
+    data = os.urandom(200 * 1024)
+    s = socket.create_connection(("127.0.0.1", ${port}))
+    sender = threading.Thread(target=lambda: (s.sendall(data), s.shutdown(socket.SHUT_WR)))
+    sender.start()
+    got = bytearray()
+    while chunk := s.recv(65536):
+        got += chunk
+    sender.join()
+    s.close()
+    ok.append(hashlib.sha256(got).digest() == hashlib.sha256(data).digest())
+threads = [threading.Thread(target=client, args=(i,)) for i in range(50)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(sum(ok))`,
+  ]);
+  assert.equal(python.stdout, "50\n", python.stderr);
+  assert.equal(await settle(server.pid, base), base, "every client's socket was closed");
+  const done = await stopped(server);
+  assert.equal(done.stdout.match(/^Connected by/gm)?.length, 50);
+});
