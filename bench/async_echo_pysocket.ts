@@ -1,0 +1,35 @@
+// The async echo server of the reactor benchmark, on pysocket's sock_* calls.
+// Prints "ready PORT"; on SIGINT prints "late MS" (how late a 10 ms interval
+// ran at worst) and exits.
+import * as socket from "../mod.ts";
+
+const server = socket.create_server(["127.0.0.1", 0], { backlog: 4096 });
+server.setblocking(false);
+let late = 0, last = performance.now();
+const timer = setInterval(() => {
+  const t = performance.now();
+  late = Math.max(late, t - last - 10);
+  last = t;
+}, 10);
+Deno.addSignalListener("SIGINT", () => {
+  clearInterval(timer);
+  console.log(`late ${late.toFixed(1)}`);
+  Deno.exit(0);
+});
+console.log("ready", (server.getsockname() as socket.Inet4Address)[1]);
+
+async function echo(conn: socket.Socket): Promise<void> {
+  conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  const buf = new Uint8Array(65536);
+  for (;;) {
+    const n = await socket.sock_recv_into(conn, buf);
+    if (n === 0) break;
+    await socket.sock_sendall(conn, buf.subarray(0, n));
+  }
+  conn.close();
+}
+
+for (;;) {
+  const [conn] = await socket.sock_accept(server);
+  echo(conn).catch(() => conn.close());
+}
