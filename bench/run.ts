@@ -14,8 +14,15 @@ const ROOT = new URL("..", import.meta.url).pathname;
 const DENO = Deno.execPath();
 const ROUNDS = QUICK ? 1 : 3;
 const COUNTS = QUICK
-  ? { pingpong: 5_000, bulk: 64 << 20, udp: 2_000, calls: 100_000, startup: 3 }
-  : { pingpong: 100_000, bulk: 1 << 30, udp: 50_000, calls: 1_000_000, startup: 10 };
+  ? { pingpong: 5_000, bulk: 64 << 20, udp: 2_000, calls: 100_000, startup: 3, async: 5_000 }
+  : {
+    pingpong: 100_000,
+    bulk: 1 << 30,
+    udp: 50_000,
+    calls: 1_000_000,
+    startup: 10,
+    async: 100_000,
+  };
 
 type Impl = "C" | "Python" | "Node" | "Deno" | "pysocket";
 const IMPLS: Impl[] = ["C", "Python", "Node", "Deno", "pysocket"];
@@ -28,6 +35,11 @@ const cc = await new Deno.Command("gcc", {
   args: ["-O2", "-o", cBinary, `${ROOT}bench/bench.c`],
 }).output();
 if (!cc.success) throw new Error(`gcc failed:\n${text.decode(cc.stderr)}`);
+const loadgen = cBinary.replace(/bench$/, "loadgen");
+const lg = await new Deno.Command("gcc", {
+  args: ["-O2", "-o", loadgen, `${ROOT}bench/loadgen.c`],
+}).output();
+if (!lg.success) throw new Error(`gcc failed:\n${text.decode(lg.stderr)}`);
 
 const COMMANDS: Record<Impl, string[]> = {
   C: [cBinary],
@@ -170,6 +182,43 @@ for (let i = 0; i < COUNTS.startup; i++) {
     add(samples, `startup|false|${impl}`, performance.now() - t0);
   }
 }
+// The async path: a C load generator (epoll, one thread) against the async
+// pysocket echo server and a Deno.listen one, at 1, 100 and 1,000 connections.
+type AsyncImpl = "pysocket" | "Deno";
+const ASYNC: Record<AsyncImpl, string[]> = {
+  pysocket: [DENO, "run", "--allow-ffi", `${ROOT}bench/async_echo_pysocket.ts`],
+  Deno: [DENO, "run", "--allow-net", `${ROOT}bench/async_echo_deno.ts`],
+};
+const CONNS = [1, 100, 1000];
+const cpuSeconds = (pid: number) => {
+  const f = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+};
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const pinned of [false, true]) {
+    for (const conns of CONNS) {
+      for (const impl of ["pysocket", "Deno"] as AsyncImpl[]) {
+        const server = spawn(ASYNC[impl], pinned);
+        const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+        const port = (await readLine(reader, /ready (\d+)/))[1];
+        const cpu0 = cpuSeconds(server.pid);
+        const out = await spawn([loadgen, port, String(conns), String(COUNTS.async)], pinned)
+          .output();
+        const cpu1 = cpuSeconds(server.pid);
+        server.kill("SIGINT");
+        const late = Number((await readLine(reader, /late ([\d.]+)/))[1]);
+        await server.status;
+        server.stderr.cancel().catch(() => {});
+        const m = text.decode(out.stdout).match(/result (\d+) ([\d.]+)/);
+        if (!m) throw new Error(`loadgen failed against ${impl}: ${text.decode(out.stderr)}`);
+        const key = `${conns}|${pinned}|${impl}`;
+        add(samples, `async-rate|${key}`, Number(m[1]) / Number(m[2]));
+        add(samples, `async-cpu|${key}`, (cpu1 - cpu0) / Number(m[1]) * 1e6);
+        add(samples, `async-late|${key}`, late);
+      }
+    }
+  }
+}
 await Deno.remove(cBinary.replace(/\/bench$/, ""), { recursive: true });
 
 // --- reporting ---------------------------------------------------------------------
@@ -242,6 +291,31 @@ const rssRows = [
   ),
 ];
 
+const asyncRows = [
+  "| connections | cores | pysocket round trips/s | Deno round trips/s | ratio | server CPU µs per round trip (pysocket / Deno) | 10 ms timer, worst lateness ms (pysocket / Deno) |",
+  "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+];
+for (const pinned of [false, true]) {
+  for (const conns of CONNS) {
+    const key = (what: string, impl: AsyncImpl) => `${what}|${conns}|${pinned}|${impl}`;
+    const ours = med(key("async-rate", "pysocket")), theirs = med(key("async-rate", "Deno"));
+    ratios.push({
+      label: `async ${conns} conn${conns > 1 ? "s" : ""}${pinned ? ", one core" : ""}`,
+      vs: "Deno",
+      ratio: ours / theirs,
+    });
+    asyncRows.push(
+      `| ${conns} | ${pinned ? "1 (taskset)" : "all"} | ${
+        cell(samples.get(key("async-rate", "pysocket")))
+      } | ${cell(samples.get(key("async-rate", "Deno")))} | ${(ours / theirs).toFixed(2)}× | ${
+        fmt(med(key("async-cpu", "pysocket")))
+      } / ${fmt(med(key("async-cpu", "Deno")))} | ${
+        fmt(Math.max(...samples.get(key("async-late", "pysocket"))!))
+      } / ${fmt(Math.max(...samples.get(key("async-late", "Deno"))!))} |`,
+    );
+  }
+}
+
 const ratioOf = (label: string, vs: Impl) => ratios.find((r) => r.label === label && r.vs === vs)!;
 const target = (what: string, value: number, goal: number, lowerIsBetter = false) => {
   const ok = lowerIsBetter ? value <= goal : value >= goal;
@@ -300,6 +374,14 @@ const md = [
   ...machine,
   "",
   table,
+  "",
+  "## The async path",
+  "",
+  `A C load generator (epoll, one thread) drives 64-byte ping-pong, ${
+    COUNTS.async.toLocaleString("en-US")
+  } round trips in all, against an async echo server: pysocket's sock_* calls, or Deno.listen.`,
+  "",
+  ...asyncRows,
   "",
   "## Targets",
   "",
