@@ -82,16 +82,17 @@ function dispatch(n: number): void {
     if (readable) wakeAll(entry.readers);
     if (writable) wakeAll(entry.writers);
   }
+  open(); // a gate waiting for this turn
   if (pending === 0) setTimeout(idle, 0);
 }
 
 /** Ends a wait that nobody needs any more, so the program can exit. */
 function idle(): void {
-  if (pending === 0 && waiting) poller!.wake();
+  if (pending === 0 && gate === null && waiting) poller!.wake();
 }
 
 function loop(): void {
-  if (waiting || pending === 0) return;
+  if (waiting || (pending === 0 && gate === null)) return;
   waiting = true;
   poller!.wait().then(dispatch, (e) => {
     waiting = false;
@@ -112,15 +113,18 @@ export function yieldIfDue(): Promise<void> | null {
   if (gate === null) {
     gate = new Promise((resolve) => openGate = resolve);
     if (now - timerTurn >= TIMER_MS) {
-      // A timer task: due timers run first. Set from a message task it is not
+      // A timer task: due timers run first. Set from an I/O task it is not
       // "nested", so it is not held back the 4 ms that nested timers are.
       setTimeout(() => {
         timerTurn = performance.now();
         open();
       }, 0);
     } else {
-      // A message to ourselves: a task of its own, at once.
-      turnPort().postMessage(null);
+      // The reactor's own wait, woken on purpose: a turn of the event loop
+      // that also keeps the program alive until the gate opens.
+      const p = getPoller();
+      loop();
+      p.wake();
     }
   }
   return gate;
@@ -132,21 +136,11 @@ let timerTurn = performance.now();
 let openGate: (() => void) | null = null;
 
 function open(): void {
+  if (gate === null) return;
   turnStart = performance.now();
   const resolve = openGate!;
   gate = openGate = null;
   resolve();
-}
-
-let channel: MessageChannel | null = null;
-function turnPort(): MessagePort {
-  if (channel === null) {
-    channel = new MessageChannel();
-    channel.port1.onmessage = open;
-    // A port with a listener keeps the process alive; this one must not.
-    (channel.port1 as MessagePort & { unref(): void }).unref();
-  }
-  return channel.port2;
 }
 
 /**

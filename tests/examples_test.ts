@@ -242,19 +242,20 @@ print(s.getsockname()[1], s.recv(10) == b"")`,
   await stopped(server, "SIGTERM");
 });
 
-Deno.test("select_server.ts echoes for many clients at once without mixing their bytes", async () => {
-  const server = new Program("select_server.ts", ["--port", "0"]);
-  const port = await server.port();
-  const base = sockets(server.pid);
-  // 20 Python clients at once, each sending 256 KiB and reading it back.
+/**
+ * Python echo clients, all at once: each sends `size` random bytes, reads
+ * them back while sending, and compares SHA-256 hashes. Returns how many
+ * came back intact.
+ */
+async function pythonEchoClients(port: number, clients: number, size: number): Promise<number> {
   const python = await exec([
     "python3",
     "-c",
     `
 import hashlib, os, socket, threading
-results = []
+ok = []
 def client(i):
-    data = os.urandom(256 * 1024)
+    data = os.urandom(${size})
     s = socket.create_connection(("127.0.0.1", ${port}))
     sender = threading.Thread(target=lambda: (s.sendall(data), s.shutdown(socket.SHUT_WR)))
     sender.start()
@@ -263,13 +264,22 @@ def client(i):
         got += chunk
     sender.join()
     s.close()
-    results.append(hashlib.sha256(got).digest() == hashlib.sha256(data).digest())
-threads = [threading.Thread(target=client, args=(i,)) for i in range(20)]
+    ok.append(hashlib.sha256(got).digest() == hashlib.sha256(data).digest())
+threads = [threading.Thread(target=client, args=(i,)) for i in range(${clients})]
 for t in threads: t.start()
 for t in threads: t.join()
-print(sum(results))`,
+print(sum(ok))`,
   ]);
-  assert.equal(python.stdout, "20\n", python.stderr);
+  assert.equal(python.code, 0, python.stderr);
+  return Number(python.stdout);
+}
+
+Deno.test("select_server.ts echoes for many clients at once without mixing their bytes", async () => {
+  const server = new Program("select_server.ts", ["--port", "0"]);
+  const port = await server.port();
+  const base = sockets(server.pid);
+  // 20 Python clients at once, each sending 256 KiB and reading it back.
+  assert.equal(await pythonEchoClients(port, 20, 256 * 1024), 20);
   assert.equal(await settle(server.pid, base), base, "every client's socket was closed");
   const done = await stopped(server);
   assert.equal(done.stdout.match(/^closing/gm)?.length, 20);
@@ -771,29 +781,7 @@ Deno.test("async_echo_server.ts serves 50 clients at once and stops on Ctrl-C", 
   const server = new Program("async_echo_server.ts", ["--port", "0"]);
   const port = await server.port();
   const base = sockets(server.pid);
-  const python = await exec([
-    "python3",
-    "-c",
-    `
-import hashlib, os, socket, threading
-ok = []
-def client(i):
-    data = os.urandom(200 * 1024)
-    s = socket.create_connection(("127.0.0.1", ${port}))
-    sender = threading.Thread(target=lambda: (s.sendall(data), s.shutdown(socket.SHUT_WR)))
-    sender.start()
-    got = bytearray()
-    while chunk := s.recv(65536):
-        got += chunk
-    sender.join()
-    s.close()
-    ok.append(hashlib.sha256(got).digest() == hashlib.sha256(data).digest())
-threads = [threading.Thread(target=client, args=(i,)) for i in range(50)]
-for t in threads: t.start()
-for t in threads: t.join()
-print(sum(ok))`,
-  ]);
-  assert.equal(python.stdout, "50\n", python.stderr);
+  assert.equal(await pythonEchoClients(port, 50, 200 * 1024), 50);
   assert.equal(await settle(server.pid, base), base, "every client's socket was closed");
   const done = await stopped(server);
   assert.equal(done.stdout.match(/^Connected by/gm)?.length, 50);

@@ -1,7 +1,8 @@
 // The POSIX backend: libc through Deno.dlopen. Linux is tested natively;
 // macOS through the pure parts (_structs.ts, the tables, the signatures).
 
-import type { AddrInfo, HostEnt, MsgIn, Native, Poller } from "../native.ts";
+import type { HostEnt, MsgIn, Native, Poller } from "../native.ts";
+import { cstr, readAddrinfo, readCString } from "../_memory.ts";
 import {
   darwinSymbols,
   linuxSymbols,
@@ -12,7 +13,6 @@ import {
 } from "./symbols.ts";
 import {
   darwin,
-  decodeAddrinfo,
   decodeCmsgs,
   decodeMsghdr,
   encodeCmsgs,
@@ -26,17 +26,7 @@ const F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, FD_CLOEXEC = 1;
 /** Linux returns at most this much from one read or write. */
 const MAX_IO = 0x7ffff000;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** A NUL-terminated copy of a string for C. */
-function cstr(s: string): Uint8Array {
-  return encoder.encode(s + "\0");
-}
-
-function readCString(p: Deno.PointerValue): string {
-  return p === null ? "" : new Deno.UnsafePointerView(p).getCString();
-}
 
 function address(p: Deno.PointerValue | Uint8Array): bigint {
   if (p instanceof Uint8Array) {
@@ -398,29 +388,7 @@ export function loadPosix(): Native {
         res,
       );
       if (r !== 0) return [r, []];
-      const out: AddrInfo[] = [];
-      const head = Deno.UnsafePointer.create(res[0]);
-      try {
-        for (let cur = head; cur !== null;) {
-          const ai = decodeAddrinfo(
-            p,
-            new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(cur, p.ai.size)),
-          );
-          const ap = Deno.UnsafePointer.create(ai.addr);
-          out.push({
-            family: ai.family,
-            socktype: ai.socktype,
-            protocol: ai.protocol,
-            canonname: readCString(Deno.UnsafePointer.create(ai.canonname)),
-            addr: ap === null || ai.addrlen === 0
-              ? new Uint8Array(0)
-              : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(ap, ai.addrlen)).slice(),
-          });
-          cur = Deno.UnsafePointer.create(ai.next);
-        }
-      } finally {
-        if (head !== null) c.freeaddrinfo(head);
-      }
+      const out = readAddrinfo(Deno.UnsafePointer.create(res[0]), p, (h) => c.freeaddrinfo(h));
       return [0, out];
     },
     getnameinfo(addr, flags) {

@@ -6,8 +6,9 @@
 // WSAGetLastError() at once, before anything else can run on the thread.
 
 import { windows as layout } from "../layout.ts";
-import type { AddrInfo, HostEnt, MsgIn, Native, SysValues } from "../native.ts";
-import { decodeAddrinfo, encodeHints } from "../posix/_structs.ts";
+import { cstr, readAddrinfo, readCString } from "../_memory.ts";
+import type { HostEnt, MsgIn, Native, SysValues } from "../native.ts";
+import { encodeHints } from "../posix/_structs.ts";
 import { constants } from "./constants.ts";
 import { errnos } from "./errno.ts";
 import { iphlpapiSymbols, kernel32Symbols, ws2Symbols } from "./symbols.ts";
@@ -52,23 +53,14 @@ const GENERIC_READ = 0x80000000, FILE_SHARE_READ = 1, OPEN_EXISTING = 3;
 const SO_PROTOCOL_INFOW = 0x2005;
 const ERROR_HANDLE_EOF = 38;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const utf16 = new TextDecoder("utf-16le");
-
-function cstr(s: string): Uint8Array {
-  return encoder.encode(s + "\0");
-}
 
 function wstr(s: string): Uint8Array {
   const out = new Uint8Array((s.length + 1) * 2);
   const view = new Uint16Array(out.buffer);
   for (let i = 0; i < s.length; i++) view[i] = s.charCodeAt(i);
   return out;
-}
-
-function readCString(p: Deno.PointerValue): string {
-  return p === null ? "" : new Deno.UnsafePointerView(p).getCString();
 }
 
 function open<S extends Deno.ForeignLibraryInterface>(
@@ -441,29 +433,11 @@ export function loadWindows(): Native {
         new Uint8Array(res.buffer),
       );
       if (r !== 0) return [r, []];
-      const out: AddrInfo[] = [];
-      const head = Deno.UnsafePointer.create(res[0]);
-      try {
-        for (let cur = head; cur !== null;) {
-          const ai = decodeAddrinfo(
-            addrinfoLayout,
-            new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(cur, addrinfoLayout.ai.size)),
-          );
-          const ap = Deno.UnsafePointer.create(ai.addr);
-          out.push({
-            family: ai.family,
-            socktype: ai.socktype,
-            protocol: ai.protocol,
-            canonname: readCString(Deno.UnsafePointer.create(ai.canonname)),
-            addr: ap === null || ai.addrlen === 0
-              ? new Uint8Array(0)
-              : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(ap, ai.addrlen)).slice(),
-          });
-          cur = Deno.UnsafePointer.create(ai.next);
-        }
-      } finally {
-        if (head !== null) ws.freeaddrinfo(head);
-      }
+      const out = readAddrinfo(
+        Deno.UnsafePointer.create(res[0]),
+        addrinfoLayout,
+        (h) => ws.freeaddrinfo(h),
+      );
       return [0, out];
     },
     getnameinfo(addr, flags) {

@@ -1,0 +1,48 @@
+// Reading what C returns through pointers, shared by the POSIX and Windows
+// backends: C strings and getaddrinfo's result list.
+
+import type { AddrInfo } from "./native.ts";
+import { decodeAddrinfo, type Platform } from "./posix/_structs.ts";
+
+const encoder = new TextEncoder();
+
+/** A NUL-terminated copy of a string for C. */
+export function cstr(s: string): Uint8Array {
+  return encoder.encode(s + "\0");
+}
+
+/** The C string at `p` ("" for NULL). */
+export function readCString(p: Deno.PointerValue): string {
+  return p === null ? "" : new Deno.UnsafePointerView(p).getCString();
+}
+
+/** Reads a getaddrinfo result list from its head, then frees it with `free`. */
+export function readAddrinfo(
+  head: Deno.PointerValue,
+  layout: Pick<Platform, "ai">,
+  free: (head: Deno.PointerObject) => void,
+): AddrInfo[] {
+  const out: AddrInfo[] = [];
+  try {
+    for (let cur = head; cur !== null;) {
+      const ai = decodeAddrinfo(
+        layout,
+        new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(cur, layout.ai.size)),
+      );
+      const ap = Deno.UnsafePointer.create(ai.addr);
+      out.push({
+        family: ai.family,
+        socktype: ai.socktype,
+        protocol: ai.protocol,
+        canonname: readCString(Deno.UnsafePointer.create(ai.canonname)),
+        addr: ap === null || ai.addrlen === 0
+          ? new Uint8Array(0)
+          : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(ap, ai.addrlen)).slice(),
+      });
+      cur = Deno.UnsafePointer.create(ai.next);
+    }
+  } finally {
+    if (head !== null) free(head);
+  }
+  return out;
+}
