@@ -14,7 +14,7 @@ Deno.addSignalListener("SIGINT", () => {
 });
 console.log("ready", (listener.addr as Deno.NetAddr).port);
 
-async function echo(conn: Deno.Conn): Promise<void> {
+async function echo(conn: Deno.TcpConn): Promise<void> {
   conn.setNoDelay(true);
   const buf = new Uint8Array(65536);
   for (;;) {
