@@ -46,3 +46,24 @@ export function readAddrinfo(
   }
   return out;
 }
+
+const decoder = new TextDecoder();
+
+/** The text before the first NUL of a buffer C filled. */
+export function bufferText(b: Uint8Array): string {
+  const end = b.indexOf(0);
+  return decoder.decode(end < 0 ? b : b.subarray(0, end));
+}
+
+/**
+ * getnameinfo through `call`, which fills a host and a service buffer:
+ * [the EAI code (0 on success), host, service].
+ */
+export function nameinfo(
+  call: (host: Uint8Array, hostlen: number, serv: Uint8Array, servlen: number) => number,
+): [number, string, string] {
+  const host = new Uint8Array(1025);
+  const serv = new Uint8Array(32);
+  const r = call(host, host.length, serv, serv.length);
+  return r === 0 ? [0, bufferText(host), bufferText(serv)] : [r, "", ""];
+}

@@ -7,7 +7,7 @@ import { constants as darwin, system } from "../ffi/posix/constants_darwin.ts";
 import { errnos as darwinErrnos } from "../ffi/posix/errno_darwin.ts";
 import { constants as linux } from "../ffi/posix/constants_linux.ts";
 import { errnos as linuxErrnos } from "../ffi/posix/errno_linux.ts";
-import { darwin as layout, windows as windowsLayout } from "../ffi/layout.ts";
+import { darwin as layout, type Layout, windows as windowsLayout } from "../ffi/layout.ts";
 import { constants as windowsTable } from "../ffi/windows/constants.ts";
 import { errnos as windowsErrnos } from "../ffi/windows/errno.ts";
 import { AddressCodec } from "../lib/address.ts";
@@ -48,16 +48,23 @@ Deno.test("names on both tables that differ in value are the known BSD/Linux dif
   assert.equal(darwin.SOL_SOCKET, 0xffff);
 });
 
-Deno.test("the address codec writes macOS sockaddrs byte for byte: length byte, 1-byte family", () => {
-  // Numeric hosts only; translate the macOS family to this machine's for inet_*.
-  const local = (f: number) => f === darwin.AF_INET6 ? socket.AF_INET6 : socket.AF_INET;
-  const codec = new AddressCodec(layout, darwin, {
+/**
+ * Another OS's address codec, run here: numeric hosts only, with that OS's
+ * AF_INET6 translated to this machine's for inet_pton/inet_ntop.
+ */
+function codecFor(l: Layout, table: Readonly<Record<string, number>>): AddressCodec {
+  const local = (f: number) => f === table.AF_INET6 ? socket.AF_INET6 : socket.AF_INET;
+  return new AddressCodec(l, table, {
     inet_pton: (f, t) => socket.inet_pton(local(f), t),
     inet_ntop: (f, b) => socket.inet_ntop(local(f), b),
     resolve: () => socket.EAI_NONAME,
     if_nametoindex: () => 0,
     if_indextoname: () => null,
   });
+}
+
+Deno.test("the address codec writes macOS sockaddrs byte for byte: length byte, 1-byte family", () => {
+  const codec = codecFor(layout, darwin);
   const buf = new Uint8Array(128);
   // struct sockaddr_in: sin_len 16, sin_family 2, port big-endian, address, 8 zero bytes.
   let n = codec.encode(darwin.AF_INET, ["10.1.2.3", 0x1234], buf, "bind");
@@ -99,14 +106,7 @@ Deno.test("the address codec writes macOS sockaddrs byte for byte: length byte, 
 });
 
 Deno.test("the address codec writes Windows sockaddrs byte for byte: 2-byte family, AF_INET6 23", () => {
-  const local = (f: number) => f === windowsTable.AF_INET6 ? socket.AF_INET6 : socket.AF_INET;
-  const codec = new AddressCodec(windowsLayout, windowsTable, {
-    inet_pton: (f, t) => socket.inet_pton(local(f), t),
-    inet_ntop: (f, b) => socket.inet_ntop(local(f), b),
-    resolve: () => socket.EAI_NONAME,
-    if_nametoindex: () => 0,
-    if_indextoname: () => null,
-  });
+  const codec = codecFor(windowsLayout, windowsTable);
   const buf = new Uint8Array(128);
   // SOCKADDR_IN: sin_family 2 as a little-endian u16, port big-endian, address, 8 zero bytes.
   let n = codec.encode(windowsTable.AF_INET, ["10.1.2.3", 0x1234], buf, "bind");

@@ -2,7 +2,7 @@
 // macOS through the pure parts (_structs.ts, the tables, the signatures).
 
 import type { HostEnt, MsgIn, Native, Poller } from "../native.ts";
-import { cstr, readAddrinfo, readCString } from "../_memory.ts";
+import { cstr, nameinfo, readAddrinfo, readCString } from "../_memory.ts";
 import {
   darwinSymbols,
   linuxSymbols,
@@ -391,14 +391,10 @@ export function loadPosix(): Native {
       const out = readAddrinfo(Deno.UnsafePointer.create(res[0]), p, (h) => c.freeaddrinfo(h));
       return [0, out];
     },
-    getnameinfo(addr, flags) {
-      const host = new Uint8Array(1025);
-      const serv = new Uint8Array(32);
-      const r = c.getnameinfo(addr, addr.byteLength, host, 1025, serv, 32, flags);
-      if (r !== 0) return [r, "", ""];
-      const text = (b: Uint8Array) => decoder.decode(b.subarray(0, b.indexOf(0)));
-      return [0, text(host), text(serv)];
-    },
+    getnameinfo: (addr, flags) =>
+      nameinfo((host, hostlen, serv, servlen) =>
+        c.getnameinfo(addr, addr.byteLength, host, hostlen, serv, servlen, flags)
+      ),
     gethostbyname(name) {
       const nb = cstr(name);
       if (!c.gethostbyname_r) return hostentOf(c.gethostbyname!(nb));

@@ -6,7 +6,7 @@
 // WSAGetLastError() at once, before anything else can run on the thread.
 
 import { windows as layout } from "../layout.ts";
-import { cstr, readAddrinfo, readCString } from "../_memory.ts";
+import { cstr, nameinfo, readAddrinfo, readCString } from "../_memory.ts";
 import type { HostEnt, MsgIn, Native, SysValues } from "../native.ts";
 import { encodeHints } from "../posix/_structs.ts";
 import { constants } from "./constants.ts";
@@ -440,14 +440,10 @@ export function loadWindows(): Native {
       );
       return [0, out];
     },
-    getnameinfo(addr, flags) {
-      const host = new Uint8Array(1025);
-      const serv = new Uint8Array(32);
-      const r = ws.getnameinfo(addr, addr.byteLength, host, 1025, serv, 32, flags);
-      if (r !== 0) return [r, "", ""];
-      const str = (b: Uint8Array) => decoder.decode(b.subarray(0, b.indexOf(0)));
-      return [0, str(host), str(serv)];
-    },
+    getnameinfo: (addr, flags) =>
+      nameinfo((host, hostlen, serv, servlen) =>
+        ws.getnameinfo(addr, addr.byteLength, host, hostlen, serv, servlen, flags)
+      ),
     gethostbyname: (name) => hostent(ws.gethostbyname(cstr(name))),
     gethostbyaddr: (addr, family) => hostent(ws.gethostbyaddr(addr, addr.byteLength, family)),
     gethostname() {
