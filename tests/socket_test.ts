@@ -530,7 +530,7 @@ Deno.test("A socket garbage-collected while open is closed with a ResourceWarnin
 import * as socket from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
 let fd = -1;
 (() => { fd = socket.socket().fileno(); })();
-for (let i = 0; i < 20; i++) { globalThis.gc!(); await new Promise((r) => setTimeout(r, 10)); }
+for (let i = 0; i < 100; i++) { globalThis.gc!(); await new Promise((r) => setTimeout(r, 10)); }
 try { socket.close(fd); console.log("still open"); } catch { console.log("closed"); }
 `;
   const file = Deno.makeTempFileSync({ suffix: ".ts" });
