@@ -528,9 +528,12 @@ Deno.test("SOCK_RAW and AF_PACKET sockets open where the process may, and otherw
 Deno.test("A socket garbage-collected while open is closed with a ResourceWarning", async () => {
   const script = `
 import * as socket from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
-let fd = -1;
+let fd = -1, warned = false;
+const warn = console.warn;
+console.warn = (...a: unknown[]) => { warned = true; warn(...a); };
 (() => { fd = socket.socket().fileno(); })();
-for (let i = 0; i < 100; i++) { globalThis.gc!(); await new Promise((r) => setTimeout(r, 10)); }
+// Check the descriptor right after the warning, before anything can reuse its number.
+for (let i = 0; i < 200 && !warned; i++) { globalThis.gc!(); await new Promise((r) => setTimeout(r, 10)); }
 try { socket.close(fd); console.log("still open"); } catch { console.log("closed"); }
 `;
   const file = Deno.makeTempFileSync({ suffix: ".ts" });
