@@ -123,8 +123,10 @@ Deno.test("1,000 concurrent connections each move 1 MiB both ways intact (SHA-25
     const expected = createHash("sha256").update(pattern.subarray(i, i + SIZE)).digest("hex");
     assert.equal(digests[i], expected, `connection ${i}`);
   }
-  // Loose here; bench/ reports it exactly.
-  assert.ok(late < 100, `a 10 ms timer ran up to ${late.toFixed(0)} ms late`);
+  // Loose here, for a loaded 2-core CI machine that also hashes 2 GB in this
+  // test; bench/ reports it exactly. Starvation, as before the reactor
+  // yielded, showed as 0.4-1.5 s.
+  assert.ok(late < 300, `a 10 ms timer ran up to ${late.toFixed(0)} ms late`);
 });
 
 Deno.test(
