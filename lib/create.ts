@@ -7,6 +7,7 @@ import { toBuffer, toCInt, toInt } from "./_args.ts";
 import { CMSG_LEN } from "./convert.ts";
 import { OSError, osError, raiseErrno } from "./errors.ts";
 import { getaddrinfo } from "./resolver.ts";
+import { forget } from "./reactor.ts";
 import { type Data, Socket } from "./socket.ts";
 import { pyRepr } from "./_repr.ts";
 
@@ -241,7 +242,9 @@ export function dup(fd: number): number {
  * ```
  */
 export function close(fd: number): void {
-  if (native.close(toCInt(fd)) < 0) raiseErrno();
+  fd = toCInt(fd);
+  forget(fd); // the reactor must not keep waiting on a number the OS will reuse
+  if (native.close(fd) < 0) raiseErrno();
 }
 
 /**

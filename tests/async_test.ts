@@ -258,3 +258,21 @@ Deno.test(
     b.close();
   },
 );
+
+Deno.test("socket.close(fd) on a watched descriptor rejects its pending operations with EBADF", {
+  ignore,
+}, async () => {
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  const reading = socket.sock_recv(a, 10);
+  socket.close(a.fileno()); // closed behind the Socket's back...
+  a.detach(); // ...which then lets go of the number
+  await assert.rejects(reading, (e: unknown) => (e as socket.OSError).errno === E.EBADF);
+  // The number is free for a new socket, and the reactor watches that one afresh.
+  const [c, d] = socket.socketpair();
+  c.setblocking(false);
+  const next = socket.sock_recv(c, 10);
+  d.sendall("reused");
+  assert.equal(decoder.decode(await next), "reused");
+  for (const x of [b, c, d]) x.close();
+});
