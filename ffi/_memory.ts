@@ -1,10 +1,29 @@
-// Reading what C returns through pointers, shared by the POSIX and Windows
-// backends: C strings and getaddrinfo's result list.
+// What the POSIX and Windows backends share: opening a library with a clear
+// error when FFI is not allowed, and reading what C returns through
+// pointers (C strings, getaddrinfo's result list, getnameinfo's buffers).
 
 import type { AddrInfo } from "./native.ts";
 import { decodeAddrinfo, type Platform } from "./posix/_structs.ts";
 
 const encoder = new TextEncoder();
+
+/** Deno.dlopen, saying what to do when Deno refuses FFI. */
+export function openLibrary<S extends Deno.ForeignLibraryInterface>(
+  name: string,
+  symbols: S,
+): Deno.DynamicLibrary<S>["symbols"] {
+  try {
+    return Deno.dlopen(name, symbols).symbols;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      throw new Error(
+        "pysocket calls the system's socket library through FFI: run Deno with --allow-ffi",
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+}
 
 /** A NUL-terminated copy of a string for C. */
 export function cstr(s: string): Uint8Array {

@@ -2,7 +2,7 @@
 // macOS through the pure parts (_structs.ts, the tables, the signatures).
 
 import type { HostEnt, MsgIn, Native, Poller } from "../native.ts";
-import { cstr, nameinfo, readAddrinfo, readCString } from "../_memory.ts";
+import { cstr, nameinfo, openLibrary, readAddrinfo, readCString } from "../_memory.ts";
 import {
   darwinSymbols,
   linuxSymbols,
@@ -39,22 +39,11 @@ function address(p: Deno.PointerValue | Uint8Array): bigint {
 export function loadPosix(): Native {
   const p = Deno.build.os === "darwin" ? darwin : linux;
   const onStack = variadicOnStack(Deno.build.os, Deno.build.arch);
-  let lib;
-  try {
-    lib = p.os === "linux"
-      ? Deno.dlopen(p.library, { ...symbols, ...variadicSymbols(onStack), ...linuxSymbols })
-      : Deno.dlopen(p.library, { ...symbols, ...variadicSymbols(onStack), ...darwinSymbols });
-  } catch (e) {
-    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
-      throw new Error(
-        "pysocket calls the system's socket library through FFI: run Deno with --allow-ffi",
-        { cause: e },
-      );
-    }
-    throw e;
-  }
-  const c = lib.symbols as
-    & typeof lib.symbols
+  const lib = p.os === "linux"
+    ? openLibrary(p.library, { ...symbols, ...variadicSymbols(onStack), ...linuxSymbols })
+    : openLibrary(p.library, { ...symbols, ...variadicSymbols(onStack), ...darwinSymbols });
+  const c = lib as
+    & typeof lib
     & Partial<Deno.DynamicLibrary<typeof linuxSymbols>["symbols"]>
     & Partial<Deno.DynamicLibrary<typeof darwinSymbols>["symbols"]>;
 

@@ -6,7 +6,7 @@
 // WSAGetLastError() at once, before anything else can run on the thread.
 
 import { windows as layout } from "../layout.ts";
-import { cstr, nameinfo, readAddrinfo, readCString } from "../_memory.ts";
+import { cstr, nameinfo, openLibrary, readAddrinfo, readCString } from "../_memory.ts";
 import type { HostEnt, MsgIn, Native, SysValues } from "../native.ts";
 import { encodeHints } from "../posix/_structs.ts";
 import { constants } from "./constants.ts";
@@ -63,29 +63,12 @@ function wstr(s: string): Uint8Array {
   return out;
 }
 
-function open<S extends Deno.ForeignLibraryInterface>(
-  name: string,
-  symbols: S,
-): Deno.DynamicLibrary<S>["symbols"] {
-  try {
-    return Deno.dlopen(name, symbols).symbols;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
-      throw new Error(
-        "pysocket calls the system's socket library through FFI: run Deno with --allow-ffi",
-        { cause: e },
-      );
-    }
-    throw e;
-  }
-}
-
 /** Loads Winsock and returns the backend. */
 export function loadWindows(): Native {
-  const ws = open("ws2_32.dll", ws2Symbols);
-  const k32 = open("kernel32.dll", kernel32Symbols);
-  const iphlp = open("iphlpapi.dll", iphlpapiSymbols);
-  const crt = open(
+  const ws = openLibrary("ws2_32.dll", ws2Symbols);
+  const k32 = openLibrary("kernel32.dll", kernel32Symbols);
+  const iphlp = openLibrary("iphlpapi.dll", iphlpapiSymbols);
+  const crt = openLibrary(
     "ucrtbase.dll",
     {
       // char *strerror(int errnum): the C runtime's text for its own errno values
