@@ -55,15 +55,22 @@ export interface SysValues {
 }
 
 /**
- * Readiness for many descriptors at once (epoll on Linux). Registered
- * descriptors report edges: a descriptor is reported when it may have become
- * readable or writable since it was last reported.
+ * Readiness for many descriptors at once: epoll on Linux and kqueue on macOS,
+ * which report edges (a descriptor is reported when it may have become
+ * readable or writable since it was last reported), and WSAPoll on Windows,
+ * which reports levels and so watches only the directions someone waits for.
  */
 export interface Poller {
   /** Registers a descriptor for read and write readiness; -1 with errno on failure. */
   add(fd: number): number;
   /** Stops watching a descriptor (closing it does the same). */
   remove(fd: number): void;
+  /**
+   * Says which directions of a registered descriptor have waiters. Edge
+   * pollers watch both anyway and ignore it; a level poller watches only
+   * these, so that a readable socket nobody reads cannot keep it spinning.
+   */
+  want(fd: number, read: boolean, write: boolean): void;
   /**
    * Waits on another thread until something is ready or wake() is called,
    * and resolves with the number of events, read with event(i). Only one

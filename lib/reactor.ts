@@ -31,6 +31,7 @@ interface Waiter {
 }
 
 interface Entry {
+  fd: number;
   readers: Set<Waiter>;
   writers: Set<Waiter>;
 }
@@ -58,11 +59,17 @@ function settle(w: Waiter, list: Set<Waiter>): void {
   if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
 }
 
-function wakeAll(list: Set<Waiter>): void {
-  for (const w of [...list]) {
-    settle(w, list);
-    w.resolve();
-  }
+/** Tells a level poller which directions of `entry` still have waiters. */
+function want(entry: Entry): void {
+  poller!.want(entry.fd, entry.readers.size > 0, entry.writers.size > 0);
+}
+
+function wakeAll(entry: Entry, list: Set<Waiter>): void {
+  if (list.size === 0) return;
+  const woken = [...list];
+  for (const w of woken) settle(w, list);
+  want(entry);
+  for (const w of woken) w.resolve();
 }
 
 function dispatch(n: number): void {
@@ -79,8 +86,8 @@ function dispatch(n: number): void {
   for (const [fd, readable, writable] of ready) {
     const entry = entries.get(fd);
     if (entry === undefined) continue;
-    if (readable) wakeAll(entry.readers);
-    if (writable) wakeAll(entry.writers);
+    if (readable) wakeAll(entry, entry.readers);
+    if (writable) wakeAll(entry, entry.writers);
   }
   open(); // a gate waiting for this turn
   if (pending === 0) setTimeout(idle, 0);
@@ -150,12 +157,13 @@ function open(): void {
  */
 export function readiness(fd: number, writing: boolean, signal?: AbortSignal): Promise<void> {
   const p = getPoller();
-  let entry = entries.get(fd);
-  if (entry === undefined) {
+  let known = entries.get(fd);
+  if (known === undefined) {
     if (p.add(fd) < 0) return Promise.reject(osError(native.errno()));
-    entry = { readers: new Set(), writers: new Set() };
-    entries.set(fd, entry);
+    known = { fd, readers: new Set(), writers: new Set() };
+    entries.set(fd, known);
   }
+  const entry = known;
   if (signal?.aborted) return Promise.reject(signal.reason);
   const list = writing ? entry.writers : entry.readers;
   return new Promise<void>((resolve, reject) => {
@@ -163,6 +171,7 @@ export function readiness(fd: number, writing: boolean, signal?: AbortSignal): P
     if (signal) {
       w.onAbort = () => {
         settle(w, list);
+        want(entry);
         reject(signal.reason);
         idle();
       };
@@ -170,6 +179,7 @@ export function readiness(fd: number, writing: boolean, signal?: AbortSignal): P
     }
     list.add(w);
     pending++;
+    if (list.size === 1) want(entry);
     loop();
   });
 }

@@ -124,7 +124,7 @@ Deno.test("socketpair() on Windows is a connected loopback TCP pair, and refuses
   });
 });
 
-Deno.test("the echo, dual-stack and UDP examples run end to end on Windows", {
+Deno.test("the echo, dual-stack, UDP and async echo examples run end to end on Windows", {
   ignore: !windows,
 }, async () => {
   const echo = new Program("echo_server.ts", ["--port", "0"]);
@@ -148,6 +148,13 @@ Deno.test("the echo, dual-stack and UDP examples run end to end on Windows", {
   assert.equal(u.code, 0, u.stdout + u.stderr);
   assert.match(u.stdout, /sent 3, received 3, lost 0/);
   await udp.stop();
+
+  // The async server on the WSAPoll reactor, with clients at once.
+  const async = new Program("async_echo_server.ts", ["--port", "0"]);
+  const aport = String(await async.port());
+  const clients = await Promise.all([1, 2, 3].map(() => run("echo_client.ts", ["--port", aport])));
+  for (const c of clients) assert.equal(c.stdout.trim(), "Received b'Hello, world'");
+  await async.stop();
 });
 
 Deno.test(

@@ -181,6 +181,7 @@ export function loadPosix(): Native {
     return {
       add: (fd) => ctl(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET),
       remove: (fd) => void ctl(EPOLL_CTL_DEL, fd, 0),
+      want: () => {},
       async wait() {
         for (;;) {
           // errno from another thread cannot be read here; -1 is EINTR in practice.

@@ -7,7 +7,7 @@
 
 import { windows as layout } from "../layout.ts";
 import { cstr, nameinfo, openLibrary, readAddrinfo, readCString } from "../_memory.ts";
-import type { HostEnt, MsgIn, Native, SysValues } from "../native.ts";
+import type { HostEnt, MsgIn, Native, Poller, SysValues } from "../native.ts";
 import { encodeHints } from "../posix/_structs.ts";
 import { constants } from "./constants.ts";
 import { errnos } from "./errno.ts";
@@ -207,6 +207,96 @@ export function loadWindows(): Native {
     }
   }
 
+  /**
+   * The async reactor's readiness on Windows: WSAPoll on a worker thread.
+   * WSAPoll reports levels and takes the whole set on each call, so it polls
+   * only the directions that have waiters, and a wait in flight is woken
+   * when a direction is wanted that it does not cover. wake() sends a byte
+   * to a UDP socket connected to itself, which is always in the set.
+   */
+  function wsaPoller(): Poller {
+    const POLLRDNORM = 0x100, POLLWRNORM = 0x10, POLLERR = 1, POLLHUP = 2, POLLNVAL = 4;
+    const sa = new Uint8Array(16);
+    new DataView(sa.buffer).setUint16(0, constants.AF_INET, true);
+    sa.set([127, 0, 0, 1], 4);
+    const len = new Int32Array([sa.length]);
+    const waker = newSocket(constants.AF_INET, constants.SOCK_DGRAM, 0, null);
+    one[0] = 1;
+    if (
+      waker < 0 ||
+      check(ws.bind(BigInt(waker), sa, sa.length)) < 0 ||
+      check(ws.getsockname(BigInt(waker), sa, new Uint8Array(len.buffer))) < 0 ||
+      check(ws.connect(BigInt(waker), sa, sa.length)) < 0 ||
+      check(ws.ioctlsocket(BigInt(waker), FIONBIO, oneBytes)) < 0
+    ) {
+      const code = last;
+      if (waker >= 0) ws.closesocket(BigInt(waker));
+      throw new Error(`the reactor's wake socket failed: ${native.strerror(code)}`);
+    }
+    const wanted = new Map<number, number>();
+    /** What the wait in flight polls, or null when none is. */
+    let polling: Map<number, number> | null = null;
+    let woken = false;
+    let buf = new Uint8Array(PFD.size * 64);
+    let ready: [number, boolean, boolean][] = [];
+    const drain = new Uint8Array(16);
+    const wake = () => {
+      if (woken) return;
+      woken = true;
+      ws.send(BigInt(waker), drain, 1, 0);
+    };
+    return {
+      add: () => 0,
+      remove(fd) {
+        wanted.delete(fd);
+        if (polling?.has(fd)) wake(); // let go of the handle before it is closed
+      },
+      want(fd, read, write) {
+        const events = (read ? POLLRDNORM : 0) | (write ? POLLWRNORM : 0);
+        if (events === 0) wanted.delete(fd);
+        else wanted.set(fd, events);
+        if (polling && events & ~(polling.get(fd) ?? 0)) wake();
+      },
+      async wait() {
+        const fds = [waker, ...wanted.keys()];
+        if (buf.byteLength < PFD.size * fds.length) buf = new Uint8Array(PFD.size * fds.length * 2);
+        const dv = new DataView(buf.buffer);
+        fds.forEach((fd, i) => {
+          dv.setBigUint64(PFD.size * i, BigInt(fd), true);
+          dv.setInt16(PFD.size * i + PFD.events, i ? wanted.get(fd)! : POLLRDNORM, true);
+          dv.setInt16(PFD.size * i + PFD.revents, 0, true);
+        });
+        polling = new Map(wanted);
+        const r = await ws.WSAPoll_wait(buf, fds.length, -1);
+        polling = null;
+        ready = [];
+        for (let i = 1; i < fds.length; i++) {
+          // A failed poll (a handle closed under it) wakes everyone: each
+          // waiter tries its call again and meets the real error.
+          const revents = r < 0 ? -1 : dv.getInt16(PFD.size * i + PFD.revents, true);
+          if (revents === 0) continue;
+          const both = (revents & (POLLERR | POLLHUP | POLLNVAL)) !== 0;
+          const read = both || (revents & POLLRDNORM) !== 0;
+          const write = both || (revents & POLLWRNORM) !== 0;
+          ready.push([fds[i], read, write]);
+          // Reported is consumed: the reactor wakes every waiter of these
+          // directions, and those that still need them will want them again.
+          const left = (wanted.get(fds[i]) ?? 0) & ~(read ? POLLRDNORM : 0) &
+            ~(write ? POLLWRNORM : 0);
+          if (left) wanted.set(fds[i], left);
+          else wanted.delete(fds[i]);
+        }
+        if (woken) {
+          woken = false;
+          while (ws.recv(BigInt(waker), drain, drain.length, 0) > 0);
+        }
+        return ready.length;
+      },
+      event: (i) => ready[i],
+      wake,
+    };
+  }
+
   const pollfd = new Uint8Array(PFD.size);
   const pollView = new DataView(pollfd.buffer);
   const one = new Uint32Array(1);
@@ -367,8 +457,7 @@ export function loadWindows(): Native {
       const FROM_PROTOCOL_INFO = -1;
       return newSocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, info);
     },
-    // WSAPoll-based readiness for the async path comes with issue 7's Windows step.
-    poller: () => null,
+    poller: wsaPoller,
     socketInfo(fd) {
       // As CPython on Windows: the socket's WSAPROTOCOL_INFOW says all three.
       const info = new Uint8Array(PI.size);

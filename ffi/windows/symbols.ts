@@ -69,6 +69,13 @@ export const ws2Symbols = {
   },
   // int WSAPoll(LPWSAPOLLFD fds, ULONG nfds, INT timeout)
   WSAPoll: { parameters: ["buffer", "u32", "i32"], result: "i32" },
+  // The same call on a worker thread: the async reactor's wait.
+  WSAPoll_wait: {
+    name: "WSAPoll",
+    parameters: ["buffer", "u32", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
 
   // --- addresses and names -------------------------------------------------------
   // INT inet_pton(INT family, PCSTR text, PVOID addr)
