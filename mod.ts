@@ -44,6 +44,7 @@ export {
   OSError as error,
   PermissionError,
   ProcessLookupError,
+  SendfileNotAvailableError,
   TimeoutError,
   /** Python's `socket.timeout`, an alias of {@link TimeoutError}. */
   TimeoutError as timeout,
@@ -114,6 +115,7 @@ export { select, type Selectable } from "./lib/select.ts";
 export const has_ipv6: boolean = true;
 export {
   type AsyncOptions,
+  type SendfileOptions,
   sock_accept,
   sock_connect,
   sock_recv,
@@ -121,5 +123,6 @@ export {
   sock_recvfrom,
   sock_recvfrom_into,
   sock_sendall,
+  sock_sendfile,
   sock_sendto,
 } from "./lib/async.ts";

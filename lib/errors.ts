@@ -214,6 +214,29 @@ export class gaierror extends OSError {}
  */
 export class herror extends OSError {}
 
+/**
+ * Python's `asyncio.SendfileNotAvailableError`: `sock_sendfile` was told not
+ * to fall back to reading and sending, and the OS cannot send this file
+ * itself.
+ *
+ * @example
+ * ```ts
+ * import { SendfileNotAvailableError, sock_sendfile, socketpair } from "./mod.ts";
+ * const [a, b] = socketpair();
+ * a.setblocking(false);
+ * try {
+ *   await sock_sendfile(a, "/etc/hostname", 0, null, { fallback: false });
+ * } catch (e) {
+ *   if (!(e instanceof SendfileNotAvailableError)) throw e;
+ * }
+ * a.close();
+ * b.close();
+ * ```
+ */
+export class SendfileNotAvailableError extends Error {
+  override name = "SendfileNotAvailableError";
+}
+
 // strerror() text per errno, fetched once: errors on hot paths (EAGAIN) stay cheap.
 const texts = new Map<number, string>();
 function describe(code: number): string {

@@ -22,6 +22,72 @@ export type Data = ArrayBufferView | ArrayBuffer | string;
 /** A file for `sendfile`: a descriptor, a path, or an object with `fileno()`. */
 export type SendfileSource = number | string | URL | { fileno(): number };
 
+/** The file of a sendfile, opened when it was given by path; close() lets go of it. */
+export interface SendfileFile {
+  fd: number;
+  start: number;
+  /** How many bytes at most (Infinity: to the end). */
+  count: number;
+  close(): void;
+}
+
+/**
+ * Checks sendfile's arguments as Python does and finds the descriptor to
+ * read, opening a path (which close() then closes).
+ */
+export function sendfileSource(
+  type: number,
+  file: SendfileSource,
+  offset: number,
+  count: number | null | undefined,
+): SendfileFile {
+  if (type !== C.SOCK_STREAM) throw new RangeError("only SOCK_STREAM type sockets are supported");
+  const start = toSize(offset);
+  if (start < 0) throw new RangeError(`offset must be >= 0 (got ${start})`);
+  if (count !== null && count !== undefined) {
+    if (!Number.isInteger(count)) {
+      throw new TypeError(`count must be a positive integer (got ${pyRepr(count)})`);
+    }
+    if (count <= 0) throw new RangeError(`count must be a positive integer (got ${count})`);
+  }
+  const limit = count ?? Infinity;
+  if (typeof file === "string" || file instanceof URL) {
+    const path = file instanceof URL ? pathOf(file) : file;
+    const fd = N.openRead(path);
+    if (fd < 0) raiseErrno();
+    return { fd, start, count: limit, close: () => void N.close(fd) };
+  }
+  const fd = typeof file === "number" ? file : toCInt(file.fileno());
+  return { fd, start, count: limit, close: () => {} };
+}
+
+/** The path of a file: URL, in this OS's spelling ("/C:/x" is "C:\\x" on Windows). */
+function pathOf(url: URL): string {
+  if (url.protocol !== "file:") throw new TypeError(`must be a file: URL (got ${url.href})`);
+  const path = decodeURIComponent(url.pathname);
+  if (N.os !== "windows") return path;
+  const unc = url.hostname ? `\\\\${url.hostname}` : "";
+  return unc + (unc ? path : path.replace(/^\/([A-Za-z]:)/, "$1")).replaceAll("/", "\\");
+}
+
+/**
+ * Reads `count` bytes (or to the end) of a file from `start`, 64 KiB at a
+ * time: sendfile's way where the OS cannot send a file itself. Each chunk is
+ * valid until the next is read.
+ */
+export function* fileChunks(fd: number, start: number, count: number): Generator<Uint8Array> {
+  const chunk = new Uint8Array(Math.min(count, 65536));
+  for (let total = 0; total < count;) {
+    const part = count - total < chunk.byteLength ? chunk.subarray(0, count - total) : chunk;
+    let n = N.pread(fd, part, start + total);
+    while (n < 0 && N.errno() === E.EINTR) n = N.pread(fd, part, start + total);
+    if (n < 0) raiseErrno();
+    if (n === 0) return;
+    yield part.subarray(0, n);
+    total += n;
+  }
+}
+
 let defaultTimeout: number | null = null;
 
 /**
@@ -1102,31 +1168,15 @@ export class Socket {
    * ```
    */
   sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
-    if (this.#type !== C.SOCK_STREAM) {
-      throw new RangeError("only SOCK_STREAM type sockets are supported");
+    // Python checks the type first, then the mode.
+    if (this.#type === C.SOCK_STREAM && this.#timeout === 0) {
+      throw new RangeError("non-blocking sockets are not supported");
     }
-    if (this.#timeout === 0) throw new RangeError("non-blocking sockets are not supported");
-    const start = toSize(offset);
-    if (start < 0) throw new RangeError(`offset must be >= 0 (got ${start})`);
-    if (count !== null && count !== undefined) {
-      if (!Number.isInteger(count)) {
-        throw new TypeError(`count must be a positive integer (got ${pyRepr(count)})`);
-      }
-      if (count <= 0) throw new RangeError(`count must be a positive integer (got ${count})`);
-    }
-    let fd: number;
-    let owned = false;
-    if (typeof file === "number") fd = file;
-    else if (typeof file === "string" || file instanceof URL) {
-      const path = file instanceof URL ? decodeURIComponent(file.pathname) : file;
-      fd = N.openRead(path);
-      if (fd < 0) raiseErrno();
-      owned = true;
-    } else fd = toCInt(file.fileno());
+    const src = sendfileSource(this.#type, file, offset, count);
     try {
-      return this.#sendfile(fd, start, count ?? Infinity);
+      return this.#sendfile(src.fd, src.start, src.count);
     } finally {
-      if (owned) N.close(fd);
+      src.close();
     }
   }
 
@@ -1152,16 +1202,10 @@ export class Socket {
   }
 
   #sendfileByCopy(fd: number, start: number, count: number): number {
-    const chunk = new Uint8Array(Math.min(count, 65536));
     let total = 0;
-    while (total < count) {
-      const part = count - total < chunk.byteLength ? chunk.subarray(0, count - total) : chunk;
-      let n = N.pread(fd, part, start + total);
-      while (n < 0 && N.errno() === E.EINTR) n = N.pread(fd, part, start + total);
-      if (n < 0) raiseErrno();
-      if (n === 0) break;
-      this.sendall(part.subarray(0, n));
-      total += n;
+    for (const part of fileChunks(fd, start, count)) {
+      this.sendall(part);
+      total += part.byteLength;
     }
     return total;
   }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import process from "node:process";
 import * as socket from "../mod.ts";
-import { decoder, E } from "./_helpers.ts";
+import { decoder, E, openFds, windows } from "./_helpers.ts";
 
 function listener(): [socket.Socket, number] {
   const srv = socket.create_server(["127.0.0.1", 0], { backlog: 1024 });
@@ -302,3 +302,126 @@ Deno.test(
     for (const x of [b, c, d]) x.close();
   },
 );
+
+/** Reads from `sock` until the peer shuts down, and returns the bytes' SHA-256. */
+async function drainHash(sock: socket.Socket): Promise<[number, string]> {
+  const hash = createHash("sha256");
+  let total = 0;
+  const buf = new Uint8Array(65536);
+  for (;;) {
+    const n = await socket.sock_recv_into(sock, buf);
+    if (n === 0) return [total, hash.digest("hex")];
+    hash.update(buf.subarray(0, n));
+    total += n;
+  }
+}
+
+Deno.test("sock_sendfile sends a part of a file larger than the socket buffers", async () => {
+  const size = 4 << 20;
+  const content = new Uint8Array(size).map((_, i) => (i * 7 + (i >> 12)) & 0xff);
+  const path = Deno.makeTempFileSync();
+  Deno.writeFileSync(path, content);
+  const [srv, port] = listener();
+  try {
+    const b = await connected(port);
+    const [a] = await socket.sock_accept(srv);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      const received = drainHash(b);
+      const sent = await socket.sock_sendfile(a, path, 1000, 3 << 20);
+      a.shutdown(socket.SHUT_WR);
+      assert.equal(sent, 3 << 20);
+      const want = createHash("sha256").update(content.subarray(1000, 1000 + (3 << 20)));
+      assert.deepEqual(await received, [3 << 20, want.digest("hex")]);
+      // To the end of the file, from a file: URL.
+      const [c, d] = socket.socketpair();
+      c.setblocking(false);
+      d.setblocking(false);
+      const rest = drainHash(d);
+      const url = new URL(windows ? `file:///${path.replaceAll("\\", "/")}` : `file://${path}`);
+      assert.equal(await socket.sock_sendfile(c, url, size - 5000), 5000);
+      c.close();
+      const tail = createHash("sha256").update(content.subarray(size - 5000)).digest("hex");
+      assert.deepEqual(await rest, [5000, tail]);
+      d.close();
+    } finally {
+      clearInterval(timer);
+      a.close();
+      b.close();
+    }
+    assert.ok(ticks > 0, "the timer ran while the file was sent");
+  } finally {
+    srv.close();
+    Deno.removeSync(path);
+  }
+});
+
+Deno.test("sock_sendfile reads and sends a file sendfile(2) refuses, unless fallback is false", async () => {
+  // Linux's sendfile(2) refuses this procfs file (EINVAL); Windows has no
+  // sendfile for sockets at all, so any file takes the fallback there.
+  let path = "/proc/self/limits";
+  if (windows) {
+    path = Deno.makeTempFileSync();
+    Deno.writeTextFileSync(path, "a file for the fallback\n".repeat(5000));
+  }
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  b.setblocking(false);
+  try {
+    const refused = await socket.sock_sendfile(a, path, 0, null, { fallback: false }).then(
+      () => false,
+      (e) => {
+        assert.ok(e instanceof socket.SendfileNotAvailableError, String(e));
+        return true;
+      },
+    );
+    if (windows) assert.ok(refused, "Windows has no sendfile for sockets");
+    if (!refused) await socket.sock_recv(b, 1 << 20); // not refused here: take it out
+    const expected = Deno.readFileSync(path);
+    const received = drainHash(b);
+    assert.equal(await socket.sock_sendfile(a, path), expected.byteLength);
+    a.shutdown(socket.SHUT_WR);
+    const want = createHash("sha256").update(expected).digest("hex");
+    assert.deepEqual(await received, [expected.byteLength, want]);
+  } finally {
+    a.close();
+    b.close();
+    if (windows) Deno.removeSync(path);
+  }
+});
+
+Deno.test("sock_sendfile checks its arguments as asyncio does and leaks no descriptor", async () => {
+  const before = windows ? 0 : openFds();
+  const [a, b] = socket.socketpair();
+  using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  u.setblocking(false);
+  await assert.rejects(socket.sock_sendfile(u, "/etc/hostname"), {
+    name: "RangeError",
+    message: "only SOCK_STREAM type sockets are supported",
+  });
+  await assert.rejects(socket.sock_sendfile(a, "/etc/hostname"), {
+    name: "RangeError",
+    message: "the socket must be non-blocking",
+  });
+  a.setblocking(false);
+  await assert.rejects(socket.sock_sendfile(a, "/etc/hostname", 0, 0), {
+    name: "RangeError",
+    message: "count must be a positive integer (got 0)",
+  });
+  await assert.rejects(socket.sock_sendfile(a, "/etc/hostname", -1), {
+    name: "RangeError",
+    message: "offset must be >= 0 (got -1)",
+  });
+  await assert.rejects(socket.sock_sendfile(a, "/no/such/file"), socket.FileNotFoundError);
+  const stop = new AbortController();
+  stop.abort();
+  await assert.rejects(
+    socket.sock_sendfile(a, "/etc/hostname", 0, null, { signal: stop.signal }),
+    (e) => e === stop.signal.reason,
+  );
+  a.close();
+  b.close();
+  u.close();
+  if (!windows) assert.equal(openFds(), before);
+});

@@ -1,4 +1,4 @@
-// The POSIX backend's struct coding (msghdr, cmsghdr, addrinfo) and its
+// The POSIX backend's struct coding (msghdr, cmsghdr, addrinfo, kevent) and its
 // variadic-call signatures, checked byte for byte for every platform on this
 // machine: macOS against shared/reference/darwin/darwin-layouts.md, Linux
 // against offsets that gcc prints from the glibc headers.
@@ -9,10 +9,14 @@ import {
   darwin,
   decodeAddrinfo,
   decodeCmsgs,
+  decodeKevent,
   decodeMsghdr,
   encodeCmsgs,
   encodeHints,
+  encodeKevent,
   encodeMsghdr,
+  kevent,
+  KQ,
   linux,
   type Platform,
 } from "../ffi/posix/_structs.ts";
@@ -30,6 +34,8 @@ interface Reference {
   msghdr: StructLayout;
   cmsghdr: StructLayout;
   addrinfo: StructLayout;
+  /** struct kevent; macOS only. */
+  kevent?: StructLayout;
   cmsgLen: Map<number, number>;
   cmsgSpace: Map<number, number>;
 }
@@ -61,6 +67,7 @@ function darwinReference(): Reference {
     msghdr: struct("msghdr"),
     cmsghdr: struct("cmsghdr"),
     addrinfo: struct("addrinfo"),
+    kevent: struct("kevent"),
     cmsgLen: measured("CMSG_LEN"),
     cmsgSpace: measured("CMSG_SPACE"),
   };
@@ -328,4 +335,32 @@ Deno.test("the macOS platform table takes its fcntl, ioctl and socket values fro
     }
   }
   assert.equal(linux.SO_NOSIGPIPE, 0, "Linux needs none: MSG_NOSIGNAL and Deno's ignored SIGPIPE");
+});
+
+Deno.test("the macOS kqueue reactor's struct kevent coding and values match the reference", () => {
+  const layout = darwinReference().kevent!;
+  assert.equal(kevent.size, layout.size);
+  const bytes = new Uint8Array(kevent.size * 2);
+  const view = new DataView(bytes.buffer);
+  const ev = { ident: 0x12345678, filter: KQ.EVFILT_WRITE, flags: 0xabcd, fflags: 0x01020304 };
+  encodeKevent(view, 1, ev);
+  assert.ok(bytes.subarray(0, kevent.size).every((b) => b === 0), "kevent 0 untouched");
+  assertFields(bytes.subarray(kevent.size), layout, {
+    ident: 0x12345678n,
+    filter: 0xfffen, // -2 as an int16_t
+    flags: 0xabcdn,
+    fflags: 0x01020304n,
+  });
+  assert.deepEqual(decodeKevent(view, 1), ev);
+
+  const dir = new URL("../../shared/reference/darwin/", import.meta.url);
+  const values: Record<string, number | { value: number }> = {
+    ...JSON.parse(Deno.readTextFileSync(new URL("darwin-constants-extra.json", dir))),
+    ...JSON.parse(Deno.readTextFileSync(new URL("darwin-constants.json", dir))),
+  };
+  for (const [name, value] of Object.entries(KQ)) {
+    const ref = values[name];
+    assert.ok(ref !== undefined, `the reference has ${name}`);
+    assert.equal(value, typeof ref === "number" ? ref : ref.value, name);
+  }
 });

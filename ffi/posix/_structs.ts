@@ -228,3 +228,49 @@ export function decodeAddrinfo(p: Pick<Platform, "ai">, bytes: Uint8Array): Addr
     next: dv.getBigUint64(p.ai.next, true),
   };
 }
+
+/** struct kevent on macOS (x86_64 and arm64; packed to 4, but every field is naturally placed). */
+export const kevent = { size: 32, ident: 0, filter: 8, flags: 10, fflags: 12, data: 16, udata: 24 };
+
+/** kqueue's values (bsd/sys/event.h). */
+export const KQ = {
+  EVFILT_READ: -1,
+  EVFILT_WRITE: -2,
+  EVFILT_USER: -10,
+  EV_ADD: 0x1,
+  EV_DELETE: 0x2,
+  EV_CLEAR: 0x20,
+  EV_ERROR: 0x4000,
+  EV_EOF: 0x8000,
+  NOTE_TRIGGER: 0x01000000,
+} as const;
+
+/** One kevent change or event. */
+export interface Kevent {
+  ident: number;
+  filter: number;
+  flags: number;
+  fflags: number;
+}
+
+/** Writes kevent `i` of `list`; data and udata stay zero. */
+export function encodeKevent(list: DataView, i: number, ev: Kevent): void {
+  const at = i * kevent.size;
+  list.setBigUint64(at + kevent.ident, BigInt(ev.ident), true);
+  list.setInt16(at + kevent.filter, ev.filter, true);
+  list.setUint16(at + kevent.flags, ev.flags, true);
+  list.setUint32(at + kevent.fflags, ev.fflags, true);
+  list.setBigInt64(at + kevent.data, 0n, true);
+  list.setBigUint64(at + kevent.udata, 0n, true);
+}
+
+/** Reads kevent `i` of `list`. */
+export function decodeKevent(list: DataView, i: number): Kevent {
+  const at = i * kevent.size;
+  return {
+    ident: Number(list.getBigUint64(at + kevent.ident, true)),
+    filter: list.getInt16(at + kevent.filter, true),
+    flags: list.getUint16(at + kevent.flags, true),
+    fflags: list.getUint32(at + kevent.fflags, true),
+  };
+}

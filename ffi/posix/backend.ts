@@ -14,10 +14,14 @@ import {
 import {
   darwin,
   decodeCmsgs,
+  decodeKevent,
   decodeMsghdr,
   encodeCmsgs,
   encodeHints,
+  encodeKevent,
   encodeMsghdr,
+  kevent,
+  KQ,
   linux,
 } from "./_structs.ts";
 
@@ -210,6 +214,66 @@ export function loadPosix(): Native {
     };
   }
 
+  /**
+   * macOS's readiness: a kqueue with a read and a write filter per socket,
+   * both EV_CLEAR (edge-triggered), and an EVFILT_USER event for wake().
+   */
+  function kqueuePoller(): Poller {
+    const { EVFILT_READ, EVFILT_WRITE, EVFILT_USER, EV_ADD, EV_DELETE, EV_CLEAR } = KQ;
+    const MAX_EVENTS = 256, WAKE = 0;
+    const kq = c.kqueue!();
+    if (kq < 0) throw new Error(`kqueue failed: ${readCString(c.strerror(errnoCell[0]))}`);
+    fcntl(kq, F_SETFD, FD_CLOEXEC);
+    const events = new Uint8Array(kevent.size * MAX_EVENTS);
+    const eventsView = new DataView(events.buffer);
+    const changes = new Uint8Array(kevent.size * 2);
+    const changesView = new DataView(changes.buffer);
+    const apply = (n: number) => c.kevent!(kq, changes, n, null, 0, null);
+    const both = (fd: number, flags: number) => {
+      encodeKevent(changesView, 0, { ident: fd, filter: EVFILT_READ, flags, fflags: 0 });
+      encodeKevent(changesView, 1, { ident: fd, filter: EVFILT_WRITE, flags, fflags: 0 });
+      return apply(2);
+    };
+    encodeKevent(changesView, 0, {
+      ident: WAKE,
+      filter: EVFILT_USER,
+      flags: EV_ADD | EV_CLEAR,
+      fflags: 0,
+    });
+    if (apply(1) < 0) throw new Error(`kevent failed: ${readCString(c.strerror(errnoCell[0]))}`);
+    return {
+      add: (fd) => both(fd, EV_ADD | EV_CLEAR),
+      remove: (fd) => void both(fd, EV_DELETE),
+      want: () => {},
+      async wait() {
+        for (;;) {
+          const n = await c.kevent_wait!(kq, null, 0, events, MAX_EVENTS, null);
+          if (n >= 0) return n;
+        }
+      },
+      event(i) {
+        const ev = decodeKevent(eventsView, i);
+        if (ev.filter === EVFILT_USER) return [-1, false, false];
+        // EV_EOF and EV_ERROR come with the filter's own event: wake both sides.
+        const failed = (ev.flags & (KQ.EV_EOF | KQ.EV_ERROR)) !== 0;
+        return [
+          ev.ident,
+          failed || ev.filter === EVFILT_READ,
+          failed || ev.filter === EVFILT_WRITE,
+        ];
+      },
+      wake() {
+        encodeKevent(changesView, 0, {
+          ident: WAKE,
+          filter: EVFILT_USER,
+          flags: 0,
+          fflags: KQ.NOTE_TRIGGER,
+        });
+        apply(1);
+      },
+    };
+  }
+
   const native: Native = {
     os: p.os,
     layout: p.layout,
@@ -331,6 +395,7 @@ export function loadPosix(): Native {
     },
     dup: (fd) => fcntl(fd, p.F_DUPFD_CLOEXEC, 0),
     poller() {
+      if (c.kqueue) return kqueuePoller();
       return c.epoll_create1 ? epollPoller() : null;
     },
     socketInfo(fd) {

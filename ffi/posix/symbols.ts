@@ -186,6 +186,22 @@ export const darwinSymbols = {
   // void *dlsym(void *handle, const char *symbol): finds the address of the
   // global h_errno, which an FFI static could only read once, at load time.
   dlsym: { parameters: ["pointer", "buffer"], result: "pointer" },
+  // int kqueue(void)
+  kqueue: { parameters: [], result: "i32" },
+  // int kevent(int kq, const struct kevent *changelist, int nchanges,
+  //            struct kevent *eventlist, int nevents, const struct timespec *timeout):
+  // here only to apply changes (nevents 0, so it does not wait)
+  kevent: {
+    parameters: ["i32", "buffer", "i32", "buffer", "i32", "buffer"],
+    result: "i32",
+  },
+  // The same call waiting on a worker thread: the async reactor's wait.
+  kevent_wait: {
+    name: "kevent",
+    parameters: ["i32", "buffer", "i32", "buffer", "i32", "buffer"],
+    result: "i32",
+    nonblocking: true,
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 // --- variadic functions ---------------------------------------------------------

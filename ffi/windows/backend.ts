@@ -53,6 +53,39 @@ const GENERIC_READ = 0x80000000, FILE_SHARE_READ = 1, OPEN_EXISTING = 3;
 const SO_PROTOCOL_INFOW = 0x2005;
 const ERROR_HANDLE_EOF = 38;
 
+/**
+ * A kernel32 error as the errno CPython gives it (PC/errmap.h): Win32 codes
+ * share numbers with errno values but not meanings (3 is "path not found",
+ * not ESRCH). The codes files and handles fail with here; others are EINVAL.
+ */
+export function win32Errno(code: number): number {
+  switch (code) {
+    case 2: // ERROR_FILE_NOT_FOUND
+    case 3: // ERROR_PATH_NOT_FOUND
+    case 15: // ERROR_INVALID_DRIVE
+    case 53: // ERROR_BAD_NETPATH
+    case 67: // ERROR_BAD_NET_NAME
+    case 123: // ERROR_INVALID_NAME
+    case 161: // ERROR_BAD_PATHNAME
+      return errnos.ENOENT;
+    case 5: // ERROR_ACCESS_DENIED
+    case 32: // ERROR_SHARING_VIOLATION
+    case 33: // ERROR_LOCK_VIOLATION
+      return errnos.EACCES;
+    case 4: // ERROR_TOO_MANY_OPEN_FILES
+      return errnos.EMFILE;
+    case 6: // ERROR_INVALID_HANDLE
+      return errnos.EBADF;
+    case 8: // ERROR_NOT_ENOUGH_MEMORY
+    case 14: // ERROR_OUTOFMEMORY
+      return errnos.ENOMEM;
+    case 267: // ERROR_DIRECTORY
+      return errnos.ENOTDIR;
+    default:
+      return errnos.EINVAL;
+  }
+}
+
 const decoder = new TextDecoder();
 const utf16 = new TextDecoder("utf-16le");
 
@@ -92,10 +125,10 @@ export function loadWindows(): Native {
     }
     return Number(r);
   };
-  /** A BOOL result of kernel32: 0 on success, -1 keeping GetLastError(). */
+  /** A BOOL result of kernel32: 0 on success, -1 keeping GetLastError() as an errno. */
   const win32 = (ok: number): number => {
     if (ok !== 0) return 0;
-    last = k32.GetLastError();
+    last = win32Errno(k32.GetLastError());
     return -1;
   };
   const fail = (code: number): number => {
@@ -388,7 +421,7 @@ export function loadWindows(): Native {
       if (k32.ReadFile(BigInt(fd), buf, n, new Uint8Array(got.buffer), ov) !== 0) return got[0];
       const e = k32.GetLastError();
       if (e === ERROR_HANDLE_EOF) return 0;
-      return fail(e);
+      return fail(win32Errno(e));
     },
 
     poll1(fd, events, timeoutMs) {
@@ -582,7 +615,7 @@ export function loadWindows(): Native {
   /** A kernel32 HANDLE result: INVALID_HANDLE_VALUE keeps GetLastError(). */
   function fileHandle(r: number | bigint): number {
     if (BigInt(r) === INVALID) {
-      last = k32.GetLastError();
+      last = win32Errno(k32.GetLastError());
       return -1;
     }
     return Number(r);
