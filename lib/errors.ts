@@ -234,6 +234,7 @@ export class herror extends OSError {}
  * ```
  */
 export class SendfileNotAvailableError extends Error {
+  /** The class's name, as Python's traceback would show it. */
   override name = "SendfileNotAvailableError";
 }
 
