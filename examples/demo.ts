@@ -105,10 +105,11 @@ if (socket.has_ipv6) {
   await stop(server);
 }
 
-// 6. The web server, asked for a page, a missing file, and a path out of its folder.
-{
-  title("web_server.ts");
-  const server = new Program("web_server.ts", ["--port", "0"], {
+// 6. The web servers (select() and async), each asked for a page, a missing
+// file, and a path out of its folder.
+for (const script of ["web_server.ts", "async_web_server.ts"]) {
+  title(script);
+  const server = new Program(script, ["--port", "0"], {
     permissions: ["--allow-ffi", "--allow-read"],
   });
   const port = await server.port();

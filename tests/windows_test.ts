@@ -124,7 +124,7 @@ Deno.test("socketpair() on Windows is a connected loopback TCP pair, and refuses
   });
 });
 
-Deno.test("the echo, dual-stack, UDP and async echo examples run end to end on Windows", {
+Deno.test("the echo, UDP, async echo and web server examples run end to end on Windows", {
   ignore: !windows,
 }, async () => {
   const echo = new Program("echo_server.ts", ["--port", "0"]);
@@ -155,6 +155,28 @@ Deno.test("the echo, dual-stack, UDP and async echo examples run end to end on W
   const clients = await Promise.all([1, 2, 3].map(() => run("echo_client.ts", ["--port", aport])));
   for (const c of clients) assert.equal(c.stdout.trim(), "Received b'Hello, world'");
   await async.stop();
+
+  // Both web servers; a file over 64 KiB goes out through sendfile's fallback.
+  const root = Deno.makeTempDirSync();
+  const big = new Uint8Array(200_000).map((_, i) => (i * 13) & 0xff);
+  Deno.writeFileSync(`${root}/big.bin`, big);
+  for (const script of ["web_server.ts", "async_web_server.ts"]) {
+    const web = new Program(script, ["--port", "0", "--root", root], {
+      permissions: ["--allow-ffi", "--allow-read"],
+    });
+    const wport = await web.port();
+    using c = socket.create_connection(["127.0.0.1", wport], 10);
+    c.sendall("GET /big.bin HTTP/1.0\r\n\r\n");
+    const chunks: Uint8Array[] = [];
+    for (let part; (part = c.recv(65536)).length > 0;) chunks.push(part);
+    const all = new Uint8Array(chunks.reduce((n, p) => n + p.length, 0));
+    chunks.reduce((at, p) => (all.set(p, at), at + p.length), 0);
+    const head = decoder.decode(all.subarray(0, all.length - big.length));
+    assert.match(head, /^HTTP\/1\.1 200 OK\r\n[^]*Content-Length: 200000\r\n[^]*\r\n\r\n$/, script);
+    assert.deepEqual(all.subarray(all.length - big.length), big, script);
+    await web.stop();
+  }
+  Deno.removeSync(root, { recursive: true });
 });
 
 Deno.test(
