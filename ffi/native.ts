@@ -77,8 +77,19 @@ export interface Poller {
    * wait may be in flight; the event buffer is not touched until it resolves.
    */
   wait(): Promise<number>;
-  /** Event i of the last wait: [fd, readable, writable]; errors and hang-ups count as both. */
-  event(i: number): [fd: number, readable: boolean, writable: boolean];
+  /**
+   * Waits on this thread, at most `us` microseconds (0: just looks), and
+   * returns the number of events, read with event(i). Only while no wait()
+   * is in flight.
+   */
+  poll(us: number): number;
+  /**
+   * Event i of the last wait or poll: the descriptor, whether it may be
+   * readable and writable (errors and hang-ups count as both), and whether
+   * it reports a state that stays (end of stream, hang-up, error) and so
+   * will raise no further edge.
+   */
+  event(i: number): [fd: number, readable: boolean, writable: boolean, closed: boolean];
   /** Makes a pending wait return soon. */
   wake(): void;
 }

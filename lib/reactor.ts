@@ -2,22 +2,27 @@
 // process, so async operations never block the event loop.
 //
 // How it keeps its promises:
-// - a socket is registered once, edge-triggered, the first time an operation
-//   on it would block;
+// - a socket is registered once (edge-triggered with epoll and kqueue) the
+//   first time an operation on it would block;
 // - every operation first tries the system call, and only when that would
 //   block does it register a waiter, in the same synchronous step, so an edge
-//   that comes after the failed call is always seen;
-// - at most one threaded wait is in flight; it returns up to 256 events, and
-//   each woken waiter simply tries its call again, so a stale event costs one
-//   failed call and nothing more; the next wait starts as soon as a wait's
-//   events are read, before they are handled;
-// - when no waiter is left, the wait is woken (eventfd) so that a program
+//   that comes after the failed call is always seen; a stream read shorter
+//   than asked marks the socket drained, and the next read waits at once
+//   instead of failing with EAGAIN first (until an event marks it readable);
+// - each woken waiter simply tries its call again, so a stale event costs one
+//   failed call and nothing more;
+// - once the woken operations have done their work (an immediate, which runs
+//   after every microtask and after due timers), the reactor waits on this
+//   thread for at most a millisecond: on a busy connection the peer's answer
+//   usually comes within that, and a wait on this thread costs no thread hop;
+//   after a few such waits that found nothing, it only looks;
+// - otherwise one wait runs on another thread (nonblocking FFI) and returns
+//   up to 256 events as a task of its own; at most one is in flight;
+// - when no waiter is left, that wait is woken (eventfd) so that a program
 //   with nothing pending exits at once;
-// - each wait completes as its own event-loop task, so timers and Deno's own
-//   I/O get their turn between two waits; and since on loopback a chain of
-//   operations can keep succeeding without ever waiting, an operation that
-//   finds the current task older than a few milliseconds first yields to the
-//   event loop (yieldIfDue).
+// - since on loopback a chain of operations can keep succeeding without ever
+//   waiting, an operation that finds the current task older than a few
+//   milliseconds first yields to the event loop (yieldIfDue).
 
 import { native } from "../ffi/mod.ts";
 import type { Poller } from "../ffi/native.ts";
@@ -34,6 +39,10 @@ interface Entry {
   fd: number;
   readers: Set<Waiter>;
   writers: Set<Waiter>;
+  /** False after a read drained the socket, until an event says more came. */
+  readable: boolean;
+  /** An event said end of stream or error: a state, not an edge, so reads always try. */
+  closed: boolean;
 }
 
 let poller: Poller | null | undefined;
@@ -72,25 +81,30 @@ function wakeAll(entry: Entry, list: Set<Waiter>): void {
   for (const w of woken) w.resolve();
 }
 
-function dispatch(n: number): void {
-  turnStart = performance.now();
+function dispatch(n: number, threaded: boolean): void {
   const p = poller!;
-  // Read the events out first: then the buffer is free and the next wait can
-  // start at once, its thread hop overlapping with the work done here. An
-  // event it reports for a socket with no waiter is dropped, which is safe:
-  // whoever waits next tries the call first and finds the data.
-  const ready: [number, boolean, boolean][] = [];
+  if (threaded) {
+    // A wait on another thread completes as a task of its own: a new turn.
+    turnStart = performance.now();
+    waiting = false;
+  }
+  // Read the events out before waking anyone. An event for a socket with no
+  // waiter only marks it readable again (see drained()): whoever waits next
+  // tries the call first and finds the data.
+  const ready: [number, boolean, boolean, boolean][] = [];
   for (let i = 0; i < n; i++) ready.push(p.event(i));
-  waiting = false;
-  loop();
-  for (const [fd, readable, writable] of ready) {
+  for (const [fd, readable, writable, closed] of ready) {
     const entry = entries.get(fd);
     if (entry === undefined) continue;
-    if (readable) wakeAll(entry, entry.readers);
+    if (closed) entry.closed = true;
+    if (readable) {
+      entry.readable = true;
+      wakeAll(entry, entry.readers);
+    }
     if (writable) wakeAll(entry, entry.writers);
   }
-  open(); // a gate waiting for this turn
-  if (pending === 0) setTimeout(idle, 0);
+  if (threaded) open(); // a gate waiting for this turn
+  loop();
 }
 
 /** Ends a wait that nobody needs any more, so the program can exit. */
@@ -98,10 +112,45 @@ function idle(): void {
   if (pending === 0 && gate === null && waiting) poller!.wake();
 }
 
+let scheduled = false;
+
+/**
+ * How long a wait on this thread may take, at most, in microseconds: the
+ * event loop is held that long when nothing comes, so it is short; and a
+ * streak of waits that found nothing makes the next ones only look.
+ */
+const POLL_US = 1000;
+const MISSES = 3, RETRY = 32;
+let misses = 0, sinceRetry = 0;
+
 function loop(): void {
+  if (waiting || scheduled || (pending === 0 && gate === null)) return;
+  scheduled = true;
+  setImmediate(settled);
+}
+
+/**
+ * Runs as an event-loop task of its own (an immediate), after the woken
+ * operations have done their work and wait again: first a short wait on this
+ * thread, which costs no thread hop when the next event comes soon (a peer's
+ * answer on a busy connection), then the wait on another thread.
+ */
+function settled(): void {
+  scheduled = false;
+  turnStart = performance.now(); // timers had their turn before this task
   if (waiting || (pending === 0 && gate === null)) return;
+  const p = poller!;
+  if (gate === null) {
+    const patient = misses < MISSES || ++sinceRetry % RETRY === 0;
+    const n = p.poll(patient ? POLL_US : 0);
+    if (n > 0) {
+      misses = 0;
+      return dispatch(n, false);
+    }
+    if (patient) misses++;
+  }
   waiting = true;
-  poller!.wait().then(dispatch, (e) => {
+  p.wait().then((n) => dispatch(n, true), (e) => {
     waiting = false;
     throw e;
   });
@@ -160,7 +209,7 @@ export function readiness(fd: number, writing: boolean, signal?: AbortSignal): P
   let known = entries.get(fd);
   if (known === undefined) {
     if (p.add(fd) < 0) return Promise.reject(osError(native.errno()));
-    known = { fd, readers: new Set(), writers: new Set() };
+    known = { fd, readers: new Set(), writers: new Set(), readable: true, closed: false };
     entries.set(fd, known);
   }
   const entry = known;
@@ -182,6 +231,24 @@ export function readiness(fd: number, writing: boolean, signal?: AbortSignal): P
     if (list.size === 1) want(entry);
     loop();
   });
+}
+
+/**
+ * Notes that a read found `fd` drained (a stream read shorter than asked),
+ * so that the next read waits for an event instead of first failing with
+ * EAGAIN, as tokio does. Safe because the socket is registered: data that
+ * comes after the read raises an event, which marks it readable again. End
+ * of stream and errors are states that raise no new edge once reported, so
+ * a socket that reported one is never marked drained.
+ */
+export function drained(fd: number): void {
+  const entry = entries.get(fd);
+  if (entry !== undefined && !entry.closed) entry.readable = false;
+}
+
+/** False when a read would surely block (see drained()). */
+export function mayRead(fd: number): boolean {
+  return entries.get(fd)?.readable ?? true;
 }
 
 /**

@@ -174,6 +174,31 @@ Deno.test("a pending sock_recv on a writable socket with unread data elsewhere l
   }
 });
 
+Deno.test("sock_recv after a short read still sees the end of stream that came with the data", async () => {
+  // The reactor skips the read that would fail with EAGAIN after a short
+  // read, and waits for an event instead. Data and FIN arriving together
+  // give one event, and the end of stream gives no new edge afterwards.
+  for (let round = 0; round < 50; round++) {
+    const [a, b] = socket.socketpair();
+    a.setblocking(false);
+    b.setblocking(false);
+    try {
+      const first = socket.sock_recv(a, 100); // registers a with the reactor
+      b.send("abc");
+      b.shutdown(socket.SHUT_WR);
+      assert.equal(decoder.decode(await first), "abc");
+      const end = await Promise.race([
+        socket.sock_recv(a, 100),
+        new Promise((r) => setTimeout(r, 2000, "hung")),
+      ]);
+      assert.deepEqual(end, new Uint8Array(0), `round ${round}`);
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+});
+
 Deno.test("closing a socket rejects its pending operations with EBADF", async () => {
   const [a, b] = socket.socketpair();
   a.setblocking(false);
@@ -290,6 +315,7 @@ Deno.test(
     const [a, b] = socket.socketpair();
     a.setblocking(false);
     const reading = socket.sock_recv(a, 10);
+    await new Promise((r) => setTimeout(r, 10)); // until the read waits in the reactor
     socket.close(a.fileno()); // closed behind the Socket's back...
     a.detach(); // ...which then lets go of the number
     await assert.rejects(reading, (e: unknown) => (e as socket.OSError).errno === E.EBADF);

@@ -25,6 +25,12 @@ import {
   linux,
 } from "./_structs.ts";
 
+/** Writes `us` microseconds as a struct timespec (two 64-bit fields on 64-bit systems). */
+function setTimespec(ts: BigInt64Array, us: number): void {
+  ts[0] = BigInt(Math.floor(us / 1e6));
+  ts[1] = BigInt(Math.round(us % 1e6) * 1000);
+}
+
 // The same on Linux and macOS (fcntl.h).
 const F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, FD_CLOEXEC = 1;
 /** Linux returns at most this much from one read or write. */
@@ -172,6 +178,12 @@ export function loadPosix(): Native {
     const wakefd = c.eventfd!(0, p.sys.SOCK_CLOEXEC | p.sys.SOCK_NONBLOCK);
     const events = new Uint8Array(size * MAX_EVENTS);
     const view = new DataView(events.buffer);
+    // poll() has its own buffer, so that it never touches wait()'s.
+    const polled = new Uint8Array(size * MAX_EVENTS);
+    const polledView = new DataView(polled.buffer);
+    let last = view;
+    const timespec = new BigInt64Array(2);
+    const timespecBytes = new Uint8Array(timespec.buffer);
     const one = new Uint8Array(size);
     const oneView = new DataView(one.buffer);
     const ctl = (op: number, fd: number, flags: number) => {
@@ -190,21 +202,33 @@ export function loadPosix(): Native {
         for (;;) {
           // errno from another thread cannot be read here; -1 is EINTR in practice.
           const n = await c.epoll_wait!(epfd, events, MAX_EVENTS, -1);
+          last = view;
           if (n >= 0) return n;
         }
       },
+      poll(us) {
+        let n;
+        if (us > 0 && c.epoll_pwait2) {
+          setTimespec(timespec, us);
+          n = c.epoll_pwait2(epfd, polled, MAX_EVENTS, timespecBytes, null);
+        } else n = c.epoll_wait_now!(epfd, polled, MAX_EVENTS, Math.ceil(us / 1000));
+        last = polledView;
+        return n < 0 ? 0 : n;
+      },
       event(i) {
+        const view = last;
         const flags = view.getUint32(i * size, true);
         const fd = view.getInt32(i * size + dataAt, true);
         if (fd === wakefd) {
           c.read(wakefd, counterBytes, 8n); // drain it; edge-triggered, so it fires again
-          return [fd, false, false];
+          return [fd, false, false, false];
         }
         const both = (flags & (EPOLLERR | EPOLLHUP)) !== 0;
         return [
           fd,
           both || (flags & (EPOLLIN | EPOLLRDHUP)) !== 0,
           both || (flags & EPOLLOUT) !== 0,
+          both || (flags & EPOLLRDHUP) !== 0,
         ];
       },
       wake() {
@@ -226,6 +250,12 @@ export function loadPosix(): Native {
     fcntl(kq, F_SETFD, FD_CLOEXEC);
     const events = new Uint8Array(kevent.size * MAX_EVENTS);
     const eventsView = new DataView(events.buffer);
+    // poll() has its own buffer, so that it never touches wait()'s.
+    const polled = new Uint8Array(kevent.size * MAX_EVENTS);
+    const polledView = new DataView(polled.buffer);
+    let last = eventsView;
+    const timespec = new BigInt64Array(2);
+    const timespecBytes = new Uint8Array(timespec.buffer);
     const changes = new Uint8Array(kevent.size * 2);
     const changesView = new DataView(changes.buffer);
     const apply = (n: number) => c.kevent!(kq, changes, n, null, 0, null);
@@ -248,18 +278,26 @@ export function loadPosix(): Native {
       async wait() {
         for (;;) {
           const n = await c.kevent_wait!(kq, null, 0, events, MAX_EVENTS, null);
+          last = eventsView;
           if (n >= 0) return n;
         }
       },
+      poll(us) {
+        setTimespec(timespec, us);
+        const n = c.kevent!(kq, null, 0, polled, MAX_EVENTS, timespecBytes);
+        last = polledView;
+        return n < 0 ? 0 : n;
+      },
       event(i) {
-        const ev = decodeKevent(eventsView, i);
-        if (ev.filter === EVFILT_USER) return [-1, false, false];
+        const ev = decodeKevent(last, i);
+        if (ev.filter === EVFILT_USER) return [-1, false, false, false];
         // EV_EOF and EV_ERROR come with the filter's own event: wake both sides.
         const failed = (ev.flags & (KQ.EV_EOF | KQ.EV_ERROR)) !== 0;
         return [
           ev.ident,
           failed || ev.filter === EVFILT_READ,
           failed || ev.filter === EVFILT_WRITE,
+          failed,
         ];
       },
       wake() {

@@ -139,6 +139,21 @@ export const linuxSymbols = {
   // int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout):
   // run on another thread (nonblocking), so waiting never blocks the event loop.
   epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", nonblocking: true },
+  // int epoll_pwait2(int epfd, struct epoll_event *events, int max,
+  //                  const struct timespec *timeout, const sigset_t *sigmask):
+  // the short synchronous wait, with a timeout finer than a millisecond
+  // (glibc 2.35 and Linux 5.11; else epoll_wait_now with whole milliseconds)
+  epoll_pwait2: {
+    parameters: ["i32", "buffer", "i32", "buffer", "pointer"],
+    result: "i32",
+    optional: true,
+  },
+  // epoll_wait on this thread
+  epoll_wait_now: {
+    name: "epoll_wait",
+    parameters: ["i32", "buffer", "i32", "i32"],
+    result: "i32",
+  },
   // int eventfd(unsigned int initval, int flags)
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
   // int *__errno_location(void): the calling thread's errno
@@ -190,7 +205,7 @@ export const darwinSymbols = {
   kqueue: { parameters: [], result: "i32" },
   // int kevent(int kq, const struct kevent *changelist, int nchanges,
   //            struct kevent *eventlist, int nevents, const struct timespec *timeout):
-  // here only to apply changes (nevents 0, so it does not wait)
+  // on this thread, to apply changes and for the reactor's short wait
   kevent: {
     parameters: ["i32", "buffer", "i32", "buffer", "i32", "buffer"],
     result: "i32",

@@ -271,12 +271,50 @@ export function loadWindows(): Native {
     let polling: Map<number, number> | null = null;
     let woken = false;
     let buf = new Uint8Array(PFD.size * 64);
-    let ready: [number, boolean, boolean][] = [];
+    let ready: [number, boolean, boolean, boolean][] = [];
     const drain = new Uint8Array(16);
     const wake = () => {
       if (woken) return;
       woken = true;
       ws.send(BigInt(waker), drain, 1, 0);
+    };
+    /** Writes the set to poll (the wake socket first) into buf; returns its descriptors. */
+    const prepare = (): number[] => {
+      const fds = [waker, ...wanted.keys()];
+      if (buf.byteLength < PFD.size * fds.length) buf = new Uint8Array(PFD.size * fds.length * 2);
+      const dv = new DataView(buf.buffer);
+      fds.forEach((fd, i) => {
+        dv.setBigUint64(PFD.size * i, BigInt(fd), true);
+        dv.setInt16(PFD.size * i + PFD.events, i ? wanted.get(fd)! : POLLRDNORM, true);
+        dv.setInt16(PFD.size * i + PFD.revents, 0, true);
+      });
+      return fds;
+    };
+    /** Reads a poll's result `r` into `ready`; returns the number of events. */
+    const collect = (fds: number[], r: number): number => {
+      const dv = new DataView(buf.buffer);
+      ready = [];
+      for (let i = 1; i < fds.length; i++) {
+        // A failed poll (a handle closed under it) wakes everyone: each
+        // waiter tries its call again and meets the real error.
+        const revents = r < 0 ? -1 : dv.getInt16(PFD.size * i + PFD.revents, true);
+        if (revents === 0) continue;
+        const both = (revents & (POLLERR | POLLHUP | POLLNVAL)) !== 0;
+        const read = both || (revents & POLLRDNORM) !== 0;
+        const write = both || (revents & POLLWRNORM) !== 0;
+        ready.push([fds[i], read, write, both]);
+        // Reported is consumed: the reactor wakes every waiter of these
+        // directions, and those that still need them will want them again.
+        const left = (wanted.get(fds[i]) ?? 0) & ~(read ? POLLRDNORM : 0) &
+          ~(write ? POLLWRNORM : 0);
+        if (left) wanted.set(fds[i], left);
+        else wanted.delete(fds[i]);
+      }
+      if (woken) {
+        woken = false;
+        while (ws.recv(BigInt(waker), drain, drain.length, 0) > 0);
+      }
+      return ready.length;
     };
     return {
       add: () => 0,
@@ -291,39 +329,15 @@ export function loadWindows(): Native {
         if (polling && events & ~(polling.get(fd) ?? 0)) wake();
       },
       async wait() {
-        const fds = [waker, ...wanted.keys()];
-        if (buf.byteLength < PFD.size * fds.length) buf = new Uint8Array(PFD.size * fds.length * 2);
-        const dv = new DataView(buf.buffer);
-        fds.forEach((fd, i) => {
-          dv.setBigUint64(PFD.size * i, BigInt(fd), true);
-          dv.setInt16(PFD.size * i + PFD.events, i ? wanted.get(fd)! : POLLRDNORM, true);
-          dv.setInt16(PFD.size * i + PFD.revents, 0, true);
-        });
+        const fds = prepare();
         polling = new Map(wanted);
         const r = await ws.WSAPoll_wait(buf, fds.length, -1);
         polling = null;
-        ready = [];
-        for (let i = 1; i < fds.length; i++) {
-          // A failed poll (a handle closed under it) wakes everyone: each
-          // waiter tries its call again and meets the real error.
-          const revents = r < 0 ? -1 : dv.getInt16(PFD.size * i + PFD.revents, true);
-          if (revents === 0) continue;
-          const both = (revents & (POLLERR | POLLHUP | POLLNVAL)) !== 0;
-          const read = both || (revents & POLLRDNORM) !== 0;
-          const write = both || (revents & POLLWRNORM) !== 0;
-          ready.push([fds[i], read, write]);
-          // Reported is consumed: the reactor wakes every waiter of these
-          // directions, and those that still need them will want them again.
-          const left = (wanted.get(fds[i]) ?? 0) & ~(read ? POLLRDNORM : 0) &
-            ~(write ? POLLWRNORM : 0);
-          if (left) wanted.set(fds[i], left);
-          else wanted.delete(fds[i]);
-        }
-        if (woken) {
-          woken = false;
-          while (ws.recv(BigInt(waker), drain, drain.length, 0) > 0);
-        }
-        return ready.length;
+        return collect(fds, r);
+      },
+      poll(us) {
+        const fds = prepare();
+        return collect(fds, ws.WSAPoll(buf, fds.length, Math.ceil(us / 1000)));
       },
       event: (i) => ready[i],
       wake,
