@@ -83,13 +83,8 @@ export interface Poller {
    * is in flight.
    */
   poll(us: number): number;
-  /**
-   * Event i of the last wait or poll: the descriptor, whether it may be
-   * readable and writable (errors and hang-ups count as both), and whether
-   * it reports a state that stays (end of stream, hang-up, error) and so
-   * will raise no further edge.
-   */
-  event(i: number): [fd: number, readable: boolean, writable: boolean, closed: boolean];
+  /** Event i of the last wait or poll: [fd, readable, writable]; errors and hang-ups count as both. */
+  event(i: number): [fd: number, readable: boolean, writable: boolean];
   /** Makes a pending wait return soon. */
   wake(): void;
 }

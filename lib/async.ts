@@ -10,13 +10,13 @@ import {
   SendfileNotAvailableError,
   wouldBlock,
 } from "./errors.ts";
-import { drained, mayRead, readiness, yieldIfDue } from "./reactor.ts";
+import { readiness, yieldIfDue } from "./reactor.ts";
 import { toBytes } from "./_args.ts";
 import type { Address } from "./address.ts";
 import { type Data, fileChunks, type SendfileSource, sendfileSource, Socket } from "./socket.ts";
 
 const N = native;
-const { SOL_SOCKET, SO_ERROR, SOCK_STREAM } = N.constants;
+const { SOL_SOCKET, SO_ERROR } = N.constants;
 
 /** Options of the async socket functions. */
 export interface AsyncOptions {
@@ -29,39 +29,24 @@ function checkNonblocking(sock: Socket): void {
   if (sock.gettimeout() !== 0) throw new RangeError("the socket must be non-blocking");
 }
 
-/**
- * Runs `op` until it does not block, waiting for readiness in between. A
- * read whose result says the socket is drained (`drainedBy`) lets the next
- * read skip the call that would fail with EAGAIN and wait at once.
- */
+/** Runs `op` until it does not block, waiting for readiness in between. */
 async function attempt<T>(
   sock: Socket,
   writing: boolean,
   op: () => T,
   signal: AbortSignal | undefined,
-  drainedBy?: (result: T) => boolean,
 ): Promise<T> {
-  const fd = sock.fileno();
   for (;;) {
     // Everything that waited at the gate resumes at once: each checks again.
     for (let due = yieldIfDue(); due; due = yieldIfDue()) await due;
     signal?.throwIfAborted();
-    if (writing || mayRead(fd)) {
-      try {
-        const result = op();
-        if (drainedBy?.(result)) drained(fd);
-        return result;
-      } catch (e) {
-        if (!(e instanceof BlockingIOError)) throw e;
-      }
+    try {
+      return op();
+    } catch (e) {
+      if (!(e instanceof BlockingIOError)) throw e;
     }
-    await readiness(fd, writing, signal);
+    await readiness(sock.fileno(), writing, signal);
   }
-}
-
-/** For a stream socket: whether a read of `n` bytes out of `asked` emptied it. */
-function shortRead(sock: Socket, asked: number): ((n: number) => boolean) | undefined {
-  return sock.type === SOCK_STREAM ? (n) => n > 0 && n < asked : undefined;
 }
 
 /**
@@ -92,14 +77,7 @@ export function sock_recv(
   options: AsyncOptions = {},
 ): Promise<Uint8Array> {
   checkNonblocking(sock);
-  const short = shortRead(sock, nbytes);
-  return attempt(
-    sock,
-    false,
-    () => sock.recv(nbytes),
-    options.signal,
-    short && ((data) => short(data.length)),
-  );
+  return attempt(sock, false, () => sock.recv(nbytes), options.signal);
 }
 
 /**
@@ -130,14 +108,7 @@ export function sock_recv_into(
   options: AsyncOptions = {},
 ): Promise<number> {
   checkNonblocking(sock);
-  const size = ArrayBuffer.isView(buffer) ? buffer.byteLength : buffer?.byteLength;
-  return attempt(
-    sock,
-    false,
-    () => sock.recv_into(buffer),
-    options.signal,
-    shortRead(sock, size),
-  );
+  return attempt(sock, false, () => sock.recv_into(buffer), options.signal);
 }
 
 /**

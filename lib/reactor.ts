@@ -6,9 +6,7 @@
 //   first time an operation on it would block;
 // - every operation first tries the system call, and only when that would
 //   block does it register a waiter, in the same synchronous step, so an edge
-//   that comes after the failed call is always seen; a stream read shorter
-//   than asked marks the socket drained, and the next read waits at once
-//   instead of failing with EAGAIN first (until an event marks it readable);
+//   that comes after the failed call is always seen;
 // - each woken waiter simply tries its call again, so a stale event costs one
 //   failed call and nothing more;
 // - once the woken operations have done their work (an immediate, which runs
@@ -39,10 +37,6 @@ interface Entry {
   fd: number;
   readers: Set<Waiter>;
   writers: Set<Waiter>;
-  /** False after a read drained the socket, until an event says more came. */
-  readable: boolean;
-  /** An event said end of stream or error: a state, not an edge, so reads always try. */
-  closed: boolean;
 }
 
 let poller: Poller | null | undefined;
@@ -89,18 +83,14 @@ function dispatch(n: number, threaded: boolean): void {
     waiting = false;
   }
   // Read the events out before waking anyone. An event for a socket with no
-  // waiter only marks it readable again (see drained()): whoever waits next
-  // tries the call first and finds the data.
-  const ready: [number, boolean, boolean, boolean][] = [];
+  // waiter is dropped, which is safe: whoever waits next tries the call first
+  // and finds the data.
+  const ready: [number, boolean, boolean][] = [];
   for (let i = 0; i < n; i++) ready.push(p.event(i));
-  for (const [fd, readable, writable, closed] of ready) {
+  for (const [fd, readable, writable] of ready) {
     const entry = entries.get(fd);
     if (entry === undefined) continue;
-    if (closed) entry.closed = true;
-    if (readable) {
-      entry.readable = true;
-      wakeAll(entry, entry.readers);
-    }
+    if (readable) wakeAll(entry, entry.readers);
     if (writable) wakeAll(entry, entry.writers);
   }
   if (threaded) open(); // a gate waiting for this turn
@@ -209,7 +199,7 @@ export function readiness(fd: number, writing: boolean, signal?: AbortSignal): P
   let known = entries.get(fd);
   if (known === undefined) {
     if (p.add(fd) < 0) return Promise.reject(osError(native.errno()));
-    known = { fd, readers: new Set(), writers: new Set(), readable: true, closed: false };
+    known = { fd, readers: new Set(), writers: new Set() };
     entries.set(fd, known);
   }
   const entry = known;
@@ -231,24 +221,6 @@ export function readiness(fd: number, writing: boolean, signal?: AbortSignal): P
     if (list.size === 1) want(entry);
     loop();
   });
-}
-
-/**
- * Notes that a read found `fd` drained (a stream read shorter than asked),
- * so that the next read waits for an event instead of first failing with
- * EAGAIN, as tokio does. Safe because the socket is registered: data that
- * comes after the read raises an event, which marks it readable again. End
- * of stream and errors are states that raise no new edge once reported, so
- * a socket that reported one is never marked drained.
- */
-export function drained(fd: number): void {
-  const entry = entries.get(fd);
-  if (entry !== undefined && !entry.closed) entry.readable = false;
-}
-
-/** False when a read would surely block (see drained()). */
-export function mayRead(fd: number): boolean {
-  return entries.get(fd)?.readable ?? true;
 }
 
 /**

@@ -221,14 +221,13 @@ export function loadPosix(): Native {
         const fd = view.getInt32(i * size + dataAt, true);
         if (fd === wakefd) {
           c.read(wakefd, counterBytes, 8n); // drain it; edge-triggered, so it fires again
-          return [fd, false, false, false];
+          return [fd, false, false];
         }
         const both = (flags & (EPOLLERR | EPOLLHUP)) !== 0;
         return [
           fd,
           both || (flags & (EPOLLIN | EPOLLRDHUP)) !== 0,
           both || (flags & EPOLLOUT) !== 0,
-          both || (flags & EPOLLRDHUP) !== 0,
         ];
       },
       wake() {
@@ -290,14 +289,13 @@ export function loadPosix(): Native {
       },
       event(i) {
         const ev = decodeKevent(last, i);
-        if (ev.filter === EVFILT_USER) return [-1, false, false, false];
+        if (ev.filter === EVFILT_USER) return [-1, false, false];
         // EV_EOF and EV_ERROR come with the filter's own event: wake both sides.
         const failed = (ev.flags & (KQ.EV_EOF | KQ.EV_ERROR)) !== 0;
         return [
           ev.ident,
           failed || ev.filter === EVFILT_READ,
           failed || ev.filter === EVFILT_WRITE,
-          failed,
         ];
       },
       wake() {

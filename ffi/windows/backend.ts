@@ -271,7 +271,7 @@ export function loadWindows(): Native {
     let polling: Map<number, number> | null = null;
     let woken = false;
     let buf = new Uint8Array(PFD.size * 64);
-    let ready: [number, boolean, boolean, boolean][] = [];
+    let ready: [number, boolean, boolean][] = [];
     const drain = new Uint8Array(16);
     const wake = () => {
       if (woken) return;
@@ -302,7 +302,7 @@ export function loadWindows(): Native {
         const both = (revents & (POLLERR | POLLHUP | POLLNVAL)) !== 0;
         const read = both || (revents & POLLRDNORM) !== 0;
         const write = both || (revents & POLLWRNORM) !== 0;
-        ready.push([fds[i], read, write, both]);
+        ready.push([fds[i], read, write]);
         // Reported is consumed: the reactor wakes every waiter of these
         // directions, and those that still need them will want them again.
         const left = (wanted.get(fds[i]) ?? 0) & ~(read ? POLLRDNORM : 0) &
