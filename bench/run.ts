@@ -12,7 +12,7 @@ const { values } = parseArgs({ args: Deno.args, options: { quick: { type: "boole
 const QUICK = values.quick ?? false;
 const ROOT = new URL("..", import.meta.url).pathname;
 const DENO = Deno.execPath();
-const ROUNDS = QUICK ? 1 : 3;
+const ROUNDS = QUICK ? 1 : 5; // run-to-run spread on a shared 2-core VM is ±15-30%
 const COUNTS = QUICK
   ? { pingpong: 5_000, bulk: 64 << 20, udp: 2_000, calls: 100_000, startup: 3, async: 5_000 }
   : {

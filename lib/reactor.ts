@@ -15,7 +15,7 @@
 //   usually comes within that, and a wait on this thread costs no thread hop;
 //   after a few such waits that found nothing, it only looks;
 // - otherwise one wait runs on another thread (nonblocking FFI) and returns
-//   up to 256 events as a task of its own; at most one is in flight;
+//   up to 1,024 events as a task of its own; at most one is in flight;
 // - when no waiter is left, that wait is woken (eventfd) so that a program
 //   with nothing pending exits at once;
 // - since on loopback a chain of operations can keep succeeding without ever

@@ -169,7 +169,7 @@ export function loadPosix(): Native {
   /** epoll, edge-triggered, with an eventfd in the set for wake(). */
   function epollPoller(): Poller {
     const EPOLLIN = 1, EPOLLOUT = 4, EPOLLERR = 8, EPOLLHUP = 16, EPOLLRDHUP = 0x2000;
-    const EPOLLET = 0x80000000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, MAX_EVENTS = 256;
+    const EPOLLET = 0x80000000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, MAX_EVENTS = 1024;
     // struct epoll_event is packed on x86_64 (12 bytes) and not on arm64 (16).
     const size = Deno.build.arch === "x86_64" ? 12 : 16;
     const dataAt = Deno.build.arch === "x86_64" ? 4 : 8;
@@ -243,7 +243,7 @@ export function loadPosix(): Native {
    */
   function kqueuePoller(): Poller {
     const { EVFILT_READ, EVFILT_WRITE, EVFILT_USER, EV_ADD, EV_DELETE, EV_CLEAR } = KQ;
-    const MAX_EVENTS = 256, WAKE = 0;
+    const MAX_EVENTS = 1024, WAKE = 0;
     const kq = c.kqueue!();
     if (kq < 0) throw new Error(`kqueue failed: ${readCString(c.strerror(errnoCell[0]))}`);
     fcntl(kq, F_SETFD, FD_CLOEXEC);
