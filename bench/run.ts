@@ -239,6 +239,17 @@ const med = (key: string) => {
   const xs = samples.get(key);
   return xs === undefined ? NaN : median(xs);
 };
+/**
+ * ours ÷ theirs: the median of the rounds' own ratios, so that the machine
+ * getting slower or faster between rounds (a shared VM does) cancels out;
+ * each round ran both within seconds of each other.
+ */
+const pairedRatio = (ours: string, theirs: string) => {
+  const a = samples.get(ours), b = samples.get(theirs);
+  if (a === undefined || b === undefined) return NaN;
+  if (a.length !== b.length) return median(a) / median(b);
+  return median(a.map((x, i) => x / b[i]));
+};
 
 const rows: string[] = [];
 const ratios: { label: string; vs: Impl; ratio: number }[] = [];
@@ -249,9 +260,8 @@ rows.push(
 for (const b of BENCHES) {
   for (const pinned of [false, true]) {
     const key = (impl: Impl) => `${b.name}|${pinned}|${impl}`;
-    const ours = med(key("pysocket"));
     const r = (["C", "Python", "Node", "Deno"] as Impl[]).map((impl) => {
-      const ratio = ours / med(key(impl));
+      const ratio = pairedRatio(key("pysocket"), key(impl));
       ratios.push({ label: `${b.name}${pinned ? ", one core" : ""}`, vs: impl, ratio });
       return `${ratio.toFixed(2)}×`;
     });
@@ -269,19 +279,18 @@ for (
   ]]
 ) {
   const key = (impl: Impl) => `${call}|false|${impl}`;
-  const ours = med(key("pysocket"));
   rows.push(
     `| ${label} (ns per call, lower is better) | all | ${
       IMPLS.map((i) => cell(samples.get(key(i)))).join(" | ")
-    } | ${(ours / med(key("C"))).toFixed(2)}× | ${
-      (ours / med(key("Python"))).toFixed(2)
+    } | ${pairedRatio(key("pysocket"), key("C")).toFixed(2)}× | ${
+      pairedRatio(key("pysocket"), key("Python")).toFixed(2)
     }× | – | – |`,
   );
 }
 rows.push(
   `| start-up to first socket (ms, lower is better) | all | ${
     IMPLS.map((i) => cell(samples.get(`startup|false|${i}`))).join(" | ")
-  } | – | ${(med("startup|false|pysocket") / med("startup|false|Python")).toFixed(2)}× | – | – |`,
+  } | – | ${pairedRatio("startup|false|pysocket", "startup|false|Python").toFixed(2)}× | – | – |`,
 );
 const rssRows = [
   `| server peak RSS (MB) | ${IMPLS.join(" | ")} |`,
@@ -298,16 +307,16 @@ const asyncRows = [
 for (const pinned of [false, true]) {
   for (const conns of CONNS) {
     const key = (what: string, impl: AsyncImpl) => `${what}|${conns}|${pinned}|${impl}`;
-    const ours = med(key("async-rate", "pysocket")), theirs = med(key("async-rate", "Deno"));
+    const ratio = pairedRatio(key("async-rate", "pysocket"), key("async-rate", "Deno"));
     ratios.push({
       label: `async ${conns} conn${conns > 1 ? "s" : ""}${pinned ? ", one core" : ""}`,
       vs: "Deno",
-      ratio: ours / theirs,
+      ratio,
     });
     asyncRows.push(
       `| ${conns} | ${pinned ? "1 (taskset)" : "all"} | ${
         cell(samples.get(key("async-rate", "pysocket")))
-      } | ${cell(samples.get(key("async-rate", "Deno")))} | ${(ours / theirs).toFixed(2)}× | ${
+      } | ${cell(samples.get(key("async-rate", "Deno")))} | ${ratio.toFixed(2)}× | ${
         fmt(med(key("async-cpu", "pysocket")))
       } / ${fmt(med(key("async-cpu", "Deno")))} | ${
         fmt(Math.max(...samples.get(key("async-late", "pysocket"))!))
@@ -333,7 +342,7 @@ const targets = [
   target("bulk ÷ Deno", ratioOf("bulk", "Deno").ratio, 1.2),
   target(
     "getsockopt ns ÷ Python's",
-    med("getsockopt|false|pysocket") / med("getsockopt|false|Python"),
+    pairedRatio("getsockopt|false|pysocket", "getsockopt|false|Python"),
     1,
     true,
   ),
@@ -369,7 +378,9 @@ const md = [
   "# pysocket benchmarks",
   "",
   "Written by `deno task bench` (bench/run.ts). Each figure comes from a server process and a client",
-  "process on 127.0.0.1; every ratio compares figures from this same run.",
+  "process on 127.0.0.1; every ratio compares figures from this same run: it is the median of the",
+  "rounds' own ratios, each round running both sides within seconds, so that the machine's drift",
+  "between rounds cancels out.",
   "",
   ...machine,
   "",
