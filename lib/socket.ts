@@ -57,7 +57,7 @@ export function sendfileSource(
     if (fd < 0) raiseErrno();
     return { fd, start, count: limit, close: () => void N.close(fd) };
   }
-  const fd = typeof file === "number" ? file : toCInt(file.fileno());
+  const fd = toCInt(typeof file === "number" ? file : file.fileno());
   return { fd, start, count: limit, close: () => {} };
 }
 

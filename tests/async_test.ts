@@ -443,6 +443,11 @@ Deno.test("sock_sendfile checks its arguments as asyncio does and leaks no descr
     message: "offset must be >= 0 (got -1)",
   });
   await assert.rejects(socket.sock_sendfile(a, "/no/such/file"), socket.FileNotFoundError);
+  await assert.rejects(socket.sock_sendfile(a, 1.5), {
+    name: "TypeError",
+    message: "'float' object cannot be interpreted as an integer",
+  });
+  await assert.rejects(socket.sock_sendfile(a, 2 ** 40), RangeError);
   const stop = new AbortController();
   stop.abort();
   await assert.rejects(
