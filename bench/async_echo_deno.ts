@@ -1,17 +1,9 @@
 // The async echo server of the reactor benchmark, on Deno.listen. Prints
 // "ready PORT"; on SIGINT prints "late MS" and exits.
+import { watchLateness } from "./_lateness.ts";
+
 const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-let late = 0, last = performance.now();
-const timer = setInterval(() => {
-  const t = performance.now();
-  late = Math.max(late, t - last - 10);
-  last = t;
-}, 10);
-Deno.addSignalListener("SIGINT", () => {
-  clearInterval(timer);
-  console.log(`late ${late.toFixed(1)}`);
-  Deno.exit(0);
-});
+watchLateness();
 console.log("ready", (listener.addr as Deno.NetAddr).port);
 
 async function echo(conn: Deno.TcpConn): Promise<void> {

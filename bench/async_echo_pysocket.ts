@@ -2,20 +2,11 @@
 // Prints "ready PORT"; on SIGINT prints "late MS" (how late a 10 ms interval
 // ran at worst) and exits.
 import * as socket from "../mod.ts";
+import { watchLateness } from "./_lateness.ts";
 
 const server = socket.create_server(["127.0.0.1", 0], { backlog: 4096 });
 server.setblocking(false);
-let late = 0, last = performance.now();
-const timer = setInterval(() => {
-  const t = performance.now();
-  late = Math.max(late, t - last - 10);
-  last = t;
-}, 10);
-Deno.addSignalListener("SIGINT", () => {
-  clearInterval(timer);
-  console.log(`late ${late.toFixed(1)}`);
-  Deno.exit(0);
-});
+watchLateness();
 console.log("ready", (server.getsockname() as socket.Inet4Address)[1]);
 
 async function echo(conn: socket.Socket): Promise<void> {

@@ -86,6 +86,21 @@ export function win32Errno(code: number): number {
   }
 }
 
+/** Writes a WSAPOLLFD array into `buf`: each descriptor, its events, no revents yet. */
+function writePollfds(
+  buf: Uint8Array,
+  fds: number[],
+  eventsOf: (fd: number, i: number) => number,
+): DataView {
+  const dv = new DataView(buf.buffer);
+  fds.forEach((fd, i) => {
+    dv.setBigUint64(PFD.size * i, BigInt(fd), true);
+    dv.setInt16(PFD.size * i + PFD.events, eventsOf(fd, i), true);
+    dv.setInt16(PFD.size * i + PFD.revents, 0, true);
+  });
+  return dv;
+}
+
 const decoder = new TextDecoder();
 const utf16 = new TextDecoder("utf-16le");
 
@@ -282,12 +297,7 @@ export function loadWindows(): Native {
     const prepare = (): number[] => {
       const fds = [waker, ...wanted.keys()];
       if (buf.byteLength < PFD.size * fds.length) buf = new Uint8Array(PFD.size * fds.length * 2);
-      const dv = new DataView(buf.buffer);
-      fds.forEach((fd, i) => {
-        dv.setBigUint64(PFD.size * i, BigInt(fd), true);
-        dv.setInt16(PFD.size * i + PFD.events, i ? wanted.get(fd)! : POLLRDNORM, true);
-        dv.setInt16(PFD.size * i + PFD.revents, 0, true);
-      });
+      writePollfds(buf, fds, (fd, i) => i ? wanted.get(fd)! : POLLRDNORM);
       return fds;
     };
     /** Reads a poll's result `r` into `ready`; returns the number of events. */
@@ -447,11 +457,7 @@ export function loadWindows(): Native {
     },
     poll(fds, events, revents, timeoutMs) {
       const buf = new Uint8Array(PFD.size * Math.max(fds.length, 1));
-      const dv = new DataView(buf.buffer);
-      fds.forEach((fd, i) => {
-        dv.setBigUint64(PFD.size * i, BigInt(fd), true);
-        dv.setInt16(PFD.size * i + PFD.events, events[i], true);
-      });
+      const dv = writePollfds(buf, fds, (_, i) => events[i]);
       const r = check(ws.WSAPoll(buf, fds.length, timeoutMs));
       for (let i = 0; i < fds.length; i++) {
         revents[i] = r > 0 ? dv.getInt16(PFD.size * i + PFD.revents, true) : 0;
