@@ -83,6 +83,23 @@ export function toWritable(v: unknown): Uint8Array {
   return toBytes(v);
 }
 
+/**
+ * The part of a writable buffer that a `*_into` call fills: the first
+ * `nbytes` bytes, or all of it for 0.
+ */
+export function intoView(
+  buffer: unknown,
+  nbytes: number,
+  caller: string,
+  tooBig: string,
+): Uint8Array {
+  const buf = toWritable(buffer);
+  const n = toSize(nbytes);
+  if (n < 0) throw new RangeError(`negative buffersize in ${caller}`);
+  if (n > buf.byteLength) throw new RangeError(tooBig);
+  return n === 0 || n === buf.byteLength ? buf : buf.subarray(0, n);
+}
+
 /** A timeout in seconds: a finite number ≥ 0, or null. */
 export function toTimeout(v: unknown): number | null {
   if (v === null || v === undefined) return null;

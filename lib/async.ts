@@ -3,15 +3,9 @@
 // reactor without blocking the event loop.
 
 import { native } from "../ffi/mod.ts";
-import {
-  BlockingIOError,
-  errno as E,
-  osError,
-  SendfileNotAvailableError,
-  wouldBlock,
-} from "./errors.ts";
-import { readiness, yieldIfDue } from "./reactor.ts";
-import { toBytes } from "./_args.ts";
+import { BlockingIOError, errno as E, osError, SendfileNotAvailableError } from "./errors.ts";
+import { park, readiness, yieldIfDue } from "./reactor.ts";
+import { intoView, toBytes } from "./_args.ts";
 import type { Address } from "./address.ts";
 import { type Data, fileChunks, type SendfileSource, sendfileSource, Socket } from "./socket.ts";
 
@@ -29,24 +23,111 @@ function checkNonblocking(sock: Socket): void {
   if (sock.gettimeout() !== 0) throw new RangeError("the socket must be non-blocking");
 }
 
-/** Runs `op` until it does not block, waiting for readiness in between. */
-async function attempt<T>(
+/** What an operation gives back when its call would block. */
+const BLOCKED = Symbol("blocked");
+/** What `tryNow` gives back when the event loop must have its turn first. */
+const LATER = Symbol("later");
+type Op<T> = () => T | typeof BLOCKED;
+type Wait = typeof BLOCKED | typeof LATER;
+
+/** Runs `op` at once, unless the turn is up; throws when the signal is aborted. */
+function tryNow<T>(op: Op<T>, signal?: AbortSignal): T | typeof BLOCKED | typeof LATER {
+  signal?.throwIfAborted();
+  return yieldIfDue() === null ? op() : LATER;
+}
+
+/**
+ * Runs `op` on a non-blocking socket until it does not block, waiting for
+ * readiness in between. A call that succeeds at once, the common case under
+ * load, settles without an async frame. What it throws rejects the promise.
+ */
+function attempt<T>(
   sock: Socket,
   writing: boolean,
-  op: () => T,
+  op: Op<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  let r: T | typeof BLOCKED | typeof LATER;
+  try {
+    checkNonblocking(sock);
+    r = tryNow(op, signal);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  // (T may not be narrowed by TypeScript, hence the casts)
+  if (r === BLOCKED || r === LATER) return wait(sock, writing, op, signal, r as Wait);
+  return Promise.resolve(r as T);
+}
+
+/**
+ * The rest of `attempt`: parked until the event loop has had its turn
+ * (LATER), or waiting for readiness (BLOCKED).
+ */
+function wait<T>(
+  sock: Socket,
+  writing: boolean,
+  op: Op<T>,
+  signal: AbortSignal | undefined,
+  r: Wait,
+): Promise<T> {
+  if (r === BLOCKED) return waitFor(sock, writing, op, signal);
+  // Parked as a plain callback, not an awaiting frame: under load every
+  // connection parks at each turn, and that has to cost little.
+  return new Promise<T>((resolve, reject) =>
+    park(() => {
+      let r: T | typeof BLOCKED | typeof LATER;
+      try {
+        r = tryNow(op, signal);
+      } catch (e) {
+        return reject(e);
+      }
+      if (r === BLOCKED || r === LATER) {
+        wait(sock, writing, op, signal, r as Wait).then(resolve, reject);
+      } else resolve(r as T);
+    })
+  );
+}
+
+/** Waits for readiness after `op` blocked, and tries again, until it does not. */
+async function waitFor<T>(
+  sock: Socket,
+  writing: boolean,
+  op: Op<T>,
   signal: AbortSignal | undefined,
 ): Promise<T> {
   for (;;) {
+    // The waiter is registered in the same step as the call that blocked.
+    await readiness(sock.fileno(), writing, signal);
     // Everything that waited at the gate resumes at once: each checks again.
     for (let due = yieldIfDue(); due; due = yieldIfDue()) await due;
     signal?.throwIfAborted();
-    try {
-      return op();
-    } catch (e) {
-      if (!(e instanceof BlockingIOError)) throw e;
-    }
-    await readiness(sock.fileno(), writing, signal);
+    const got = op();
+    if (got !== BLOCKED) return got;
   }
+}
+
+/** A Socket method as an operation: its BlockingIOError means BLOCKED. */
+function method<T>(call: () => T): Op<T> {
+  return () => {
+    try {
+      return call();
+    } catch (e) {
+      if (e instanceof BlockingIOError) return BLOCKED;
+      throw e;
+    }
+  };
+}
+
+/**
+ * What a native call that returned `n` gives: its count, or BLOCKED; EINTR
+ * runs `op` again (PEP 475), and any other failure throws.
+ */
+function counted(n: number, op: Op<number>): number | typeof BLOCKED {
+  if (n >= 0) return n;
+  const e = N.errno();
+  if (e === E.EAGAIN || e === E.EWOULDBLOCK) return BLOCKED;
+  if (e === E.EINTR) return op();
+  throw osError(e);
 }
 
 /**
@@ -76,8 +157,7 @@ export function sock_recv(
   nbytes: number,
   options: AsyncOptions = {},
 ): Promise<Uint8Array> {
-  checkNonblocking(sock);
-  return attempt(sock, false, () => sock.recv(nbytes), options.signal);
+  return attempt(sock, false, method(() => sock.recv(nbytes)), options.signal);
 }
 
 /**
@@ -107,8 +187,10 @@ export function sock_recv_into(
   buffer: ArrayBufferView | ArrayBuffer,
   options: AsyncOptions = {},
 ): Promise<number> {
-  checkNonblocking(sock);
-  return attempt(sock, false, () => sock.recv_into(buffer), options.signal);
+  let view: Uint8Array | undefined; // checked in the first call, so that it rejects
+  const op = (): number | typeof BLOCKED =>
+    counted(N.recv(sock.fileno(), view ??= intoView(buffer, 0, "recv_into", ""), 0), op);
+  return attempt(sock, false, op, options.signal);
 }
 
 /**
@@ -137,8 +219,7 @@ export function sock_recvfrom(
   bufsize: number,
   options: AsyncOptions = {},
 ): Promise<[Uint8Array, Address | null]> {
-  checkNonblocking(sock);
-  return attempt(sock, false, () => sock.recvfrom(bufsize), options.signal);
+  return attempt(sock, false, method(() => sock.recvfrom(bufsize)), options.signal);
 }
 
 /**
@@ -169,8 +250,12 @@ export function sock_recvfrom_into(
   nbytes = 0,
   options: AsyncOptions = {},
 ): Promise<[number, Address | null]> {
-  checkNonblocking(sock);
-  return attempt(sock, false, () => sock.recvfrom_into(buffer, nbytes), options.signal);
+  return attempt(
+    sock,
+    false,
+    method(() => sock.recvfrom_into(buffer, nbytes)),
+    options.signal,
+  );
 }
 
 /**
@@ -193,17 +278,32 @@ export function sock_recvfrom_into(
  * b.close();
  * ```
  */
-export async function sock_sendall(
+export function sock_sendall(
   sock: Socket,
   data: Data,
   options: AsyncOptions = {},
 ): Promise<void> {
-  checkNonblocking(sock);
-  const buf = toBytes(data);
-  for (let off = 0; off < buf.byteLength;) {
-    const part = off === 0 ? buf : buf.subarray(off);
-    off += await attempt(sock, true, () => sock.send(part), options.signal);
+  const { signal } = options;
+  let buf: Uint8Array, off = 0;
+  const op = (): number | typeof BLOCKED =>
+    counted(N.send(sock.fileno(), off === 0 ? buf : buf.subarray(off), 0), op);
+  const rest = async (r: Wait): Promise<void> => {
+    off += await wait(sock, true, op, signal, r);
+    while (off < buf.byteLength) off += await attempt(sock, true, op, signal);
+  };
+  try {
+    checkNonblocking(sock);
+    buf = toBytes(data);
+    // Sent at once, as it usually is, it settles without an async frame.
+    while (off < buf.byteLength) {
+      const r = tryNow(op, signal);
+      if (r === BLOCKED || r === LATER) return rest(r);
+      off += r;
+    }
+  } catch (e) {
+    return Promise.reject(e);
   }
+  return Promise.resolve();
 }
 
 /**
@@ -230,8 +330,7 @@ export function sock_sendto(
   address: Address,
   options: AsyncOptions = {},
 ): Promise<number> {
-  checkNonblocking(sock);
-  return attempt(sock, true, () => sock.sendto(data, address), options.signal);
+  return attempt(sock, true, method(() => sock.sendto(data, address)), options.signal);
 }
 
 /**
@@ -258,7 +357,7 @@ export async function sock_accept(
   options: AsyncOptions = {},
 ): Promise<[Socket, Address]> {
   checkNonblocking(sock);
-  const [conn, addr] = await attempt(sock, false, () => sock.accept(), options.signal);
+  const [conn, addr] = await attempt(sock, false, method(() => sock.accept()), options.signal);
   conn.setblocking(false);
   return [conn, addr];
 }
@@ -357,7 +456,7 @@ export async function sock_sendfile(
         const n = N.sendfile(sock.fileno(), src.fd, position, want);
         if (n >= 0) return n;
         const e = N.errno();
-        if (e === E.EAGAIN || e === E.EWOULDBLOCK) throw wouldBlock(e);
+        if (e === E.EAGAIN || e === E.EWOULDBLOCK) return BLOCKED;
         // As asyncio: a first call that fails (not this file, not this OS)
         // hands over to reading and sending, which meets any real error again.
         if (total === 0) return -1;

@@ -2,7 +2,16 @@
 
 import { native } from "../ffi/mod.ts";
 import { type Address, codec } from "./address.ts";
-import { toBuffer, toBytes, toCInt, toInt, toSize, toTimeout, toWritable } from "./_args.ts";
+import {
+  intoView,
+  toBuffer,
+  toBytes,
+  toCInt,
+  toInt,
+  toSize,
+  toTimeout,
+  toWritable,
+} from "./_args.ts";
 import { errno as E, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
 import { pyRepr } from "./_repr.ts";
 import { SocketFile } from "./io.ts";
@@ -867,18 +876,10 @@ export class Socket {
    */
   recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
     flags = flagsOf(flags);
-    const view = this.#into(buffer, nbytes, "recv_into", "buffer too small for requested bytes");
+    const view = intoView(buffer, nbytes, "recv_into", "buffer too small for requested bytes");
     let n = N.recv(this.#fd, view, flags);
     if (n < 0) n = this.#retry(false, () => N.recv(this.#fd, view, flags));
     return n;
-  }
-
-  #into(buffer: unknown, nbytes: number, caller: string, tooBig: string): Uint8Array {
-    const buf = toWritable(buffer);
-    const n = toSize(nbytes);
-    if (n < 0) throw new RangeError(`negative buffersize in ${caller}`);
-    if (n > buf.byteLength) throw new RangeError(tooBig);
-    return n === 0 || n === buf.byteLength ? buf : buf.subarray(0, n);
   }
 
   /**
@@ -939,7 +940,7 @@ export class Socket {
     flags = 0,
   ): [number, Address | null] {
     flags = flagsOf(flags);
-    const view = this.#into(
+    const view = intoView(
       buffer,
       nbytes,
       "recvfrom_into",

@@ -227,10 +227,84 @@ Deno.test(
     );
     c.close();
     using blocking = socket.socket();
-    assert.throws(() => socket.sock_recv(blocking, 1), {
-      name: "RangeError",
-      message: "the socket must be non-blocking",
+    const calls = [
+      () => socket.sock_recv(blocking, 1),
+      () => socket.sock_recv_into(blocking, new Uint8Array(1)),
+      () => socket.sock_recvfrom(blocking, 1),
+      () => socket.sock_recvfrom_into(blocking, new Uint8Array(1)),
+      () => socket.sock_sendall(blocking, "x"),
+      () => socket.sock_sendto(blocking, "x", ["127.0.0.1", port]),
+      () => socket.sock_accept(blocking),
+      () => socket.sock_connect(blocking, ["127.0.0.1", port]),
+      () => socket.sock_sendfile(blocking, "/etc/hostname"),
+    ];
+    // Each rejects, as an async function would, and never throws at the call.
+    for (const call of calls) {
+      await assert.rejects(call(), {
+        name: "RangeError",
+        message: "the socket must be non-blocking",
+      });
+    }
+  },
+);
+
+Deno.test("sock_recv_into and sock_sendall reject bad buffers with Python's errors", async () => {
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  b.setblocking(false);
+  try {
+    await assert.rejects(socket.sock_recv_into(a, "text" as unknown as Uint8Array), {
+      name: "TypeError",
+      message: "recv_into() argument 'buffer' must be read-write bytes-like object, not str",
     });
+    await assert.rejects(socket.sock_sendall(a, 5 as unknown as Uint8Array), {
+      name: "TypeError",
+      message: "a bytes-like object is required, not 'int'",
+    });
+    // Nothing was sent or taken: the pair still carries bytes intact.
+    await socket.sock_sendall(b, new Uint16Array([0x6968]));
+    const buf = new Uint8Array(8);
+    assert.equal(await socket.sock_recv_into(a, new DataView(buf.buffer, 2)), 2);
+    assert.equal(decoder.decode(buf.subarray(2, 4)), "hi");
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+Deno.test(
+  "operations after a long synchronous stretch wait their turn, then run in order",
+  async () => {
+    const [a, b] = socket.socketpair();
+    a.setblocking(false);
+    b.setblocking(false);
+    try {
+      const until = performance.now() + 10;
+      while (performance.now() < until); // the event loop has had no turn
+      const stop = new AbortController();
+      const sends = Array.from(
+        { length: 20 },
+        (_, i) => socket.sock_sendall(a, new Uint8Array([i]), i === 15 ? stop : {}),
+      );
+      stop.abort();
+      // The later ones are parked: they have not run yet.
+      const got: number[] = [];
+      try {
+        got.push(...b.recv(100));
+      } catch (e) {
+        assert.ok(e instanceof socket.BlockingIOError);
+      }
+      assert.ok(got.length < 15, `${got.length} of 20 sends ran before the loop had a turn`);
+      const results = await Promise.allSettled(sends);
+      assert.equal(results.filter((r) => r.status === "rejected").length, 1);
+      assert.equal((results[15] as PromiseRejectedResult).reason.name, "AbortError");
+      got.push(...b.recv(100));
+      const expected = Array.from({ length: 20 }, (_, i) => i).filter((i) => i !== 15);
+      assert.deepEqual(got, expected);
+    } finally {
+      a.close();
+      b.close();
+    }
   },
 );
 
