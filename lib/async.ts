@@ -287,17 +287,18 @@ export function sock_sendall(
   let buf: Uint8Array, off = 0;
   const op = (): number | typeof BLOCKED =>
     counted(N.send(sock.fileno(), off === 0 ? buf : buf.subarray(off), 0), op);
-  const rest = async (r: Wait): Promise<void> => {
-    off += await wait(sock, true, op, signal, r);
-    while (off < buf.byteLength) off += await attempt(sock, true, op, signal);
-  };
   try {
     checkNonblocking(sock);
     buf = toBytes(data);
     // Sent at once, as it usually is, it settles without an async frame.
     while (off < buf.byteLength) {
       const r = tryNow(op, signal);
-      if (r === BLOCKED || r === LATER) return rest(r);
+      if (r === BLOCKED || r === LATER) {
+        return (async () => {
+          off += await wait(sock, true, op, signal, r);
+          while (off < buf.byteLength) off += await attempt(sock, true, op, signal);
+        })();
+      }
       off += r;
     }
   } catch (e) {
