@@ -162,22 +162,20 @@ export function yieldIfDue(): Promise<void> | null {
   if (now - turnStart < TURN_MS) return null;
   // One shared gate: everything that yields now resumes in one later task,
   // and shares that task's budget instead of each getting a fresh one.
-  if (gate === null) {
-    gate = new Promise((resolve) => openGate = resolve);
-    if (now - timerTurn >= TIMER_MS) {
-      // A timer task: due timers run first. Set from an I/O task it is not
-      // "nested", so it is not held back the 4 ms that nested timers are.
-      setTimeout(() => {
-        timerTurn = performance.now();
-        open();
-      }, 0);
-    } else {
-      // The reactor's own wait, woken on purpose: a turn of the event loop
-      // that also keeps the program alive until the gate opens.
-      const p = getPoller();
-      loop();
-      p.wake();
-    }
+  gate = new Promise((resolve) => openGate = resolve);
+  if (now - timerTurn >= TIMER_MS) {
+    // A timer task: due timers run first. Set from an I/O task it is not
+    // "nested", so it is not held back the 4 ms that nested timers are.
+    setTimeout(() => {
+      timerTurn = performance.now();
+      open();
+    }, 0);
+  } else {
+    // The reactor's own wait, woken on purpose: a turn of the event loop
+    // that also keeps the program alive until the gate opens.
+    const p = getPoller();
+    loop();
+    p.wake();
   }
   return gate;
 }

@@ -1,10 +1,11 @@
 // Web streams over a stream socket, on the reactor's async path, so pysocket
 // sockets plug into pipeTo, TextDecoderStream and friends.
 
+import { native } from "../ffi/mod.ts";
 import { sock_recv_into, sock_sendall } from "./async.ts";
 import type { Socket } from "./socket.ts";
 
-const SHUT_RD = 0, SHUT_WR = 1;
+const { SHUT_RD, SHUT_WR } = native.constants;
 
 /**
  * A readable byte stream of what the peer sends: BYOB-capable, ending when
