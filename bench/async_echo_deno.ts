@@ -1,9 +1,10 @@
 // The async echo server of the reactor benchmark, on Deno.listen. Prints
-// "ready PORT"; on SIGINT prints "late MS" and exits.
+// "ready PORT"; on SIGINT prints "late MS" (from the first connection on)
+// and exits.
 import { watchLateness } from "./_lateness.ts";
 
 const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-watchLateness();
+const begin = watchLateness();
 console.log("ready", (listener.addr as Deno.NetAddr).port);
 
 async function echo(conn: Deno.TcpConn): Promise<void> {
@@ -17,4 +18,7 @@ async function echo(conn: Deno.TcpConn): Promise<void> {
   conn.close();
 }
 
-for await (const conn of listener) echo(conn).catch(() => conn.close());
+for await (const conn of listener) {
+  begin();
+  echo(conn).catch(() => conn.close());
+}

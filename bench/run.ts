@@ -390,7 +390,9 @@ const md = [
   "",
   `A C load generator (epoll, one thread) drives 64-byte ping-pong, ${
     COUNTS.async.toLocaleString("en-US")
-  } round trips in all, against an async echo server: pysocket's sock_* calls, or Deno.listen.`,
+  } round trips in all, against an async echo server: pysocket's sock_* calls, or Deno.listen. ` +
+  "Each server runs a 10 ms interval; its lateness counts from the first connection on, " +
+  "and the table gives the worst over the rounds.",
   "",
   ...asyncRows,
   "",
