@@ -73,14 +73,21 @@ export function toBuffer(v: unknown): Uint8Array {
   return toBytes(v);
 }
 
-/** A writable buffer argument (recv_into and friends): strings are not allowed. */
-export function toWritable(v: unknown): Uint8Array {
-  if (typeof v === "string") {
-    throw new TypeError(
-      `recv_into() argument 'buffer' must be read-write bytes-like object, not str`,
-    );
-  }
-  return toBytes(v);
+/** Whether `v` is a view or a buffer: what the `*_into` calls can write into. */
+export function isBytesLike(v: unknown): v is ArrayBufferView | ArrayBuffer | SharedArrayBuffer {
+  return ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof SharedArrayBuffer;
+}
+
+/**
+ * A writable buffer argument (recv_into and friends): any view or buffer, and
+ * nothing else, in Python's words ("argument 1 must be read-write bytes-like
+ * object, not str").
+ */
+function toWritable(v: unknown, caller: string): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (isBytesLike(v)) return toBytes(v);
+  const type = v === null || v === undefined ? "None" : pyType(v);
+  throw new TypeError(`${caller}() argument 1 must be read-write bytes-like object, not ${type}`);
 }
 
 /**
@@ -93,7 +100,7 @@ export function intoView(
   caller: string,
   tooBig: string,
 ): Uint8Array {
-  const buf = toWritable(buffer);
+  const buf = toWritable(buffer, caller);
   const n = toSize(nbytes);
   if (n < 0) throw new RangeError(`negative buffersize in ${caller}`);
   if (n > buf.byteLength) throw new RangeError(tooBig);

@@ -4,13 +4,13 @@ import { native } from "../ffi/mod.ts";
 import { type Address, codec } from "./address.ts";
 import {
   intoView,
+  isBytesLike,
   toBuffer,
   toBytes,
   toCInt,
   toInt,
   toSize,
   toTimeout,
-  toWritable,
 } from "./_args.ts";
 import { errno as E, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
 import { pyRepr } from "./_repr.ts";
@@ -863,6 +863,7 @@ export class Socket {
    * @param flags `MSG_PEEK` and friends
    * @returns the number of bytes received
    * @throws {RangeError} when nbytes is negative or larger than the buffer
+   * @throws {TypeError} when buffer is not a view or an ArrayBuffer
    * @example
    * ```ts
    * import { socketpair } from "./mod.ts";
@@ -925,6 +926,7 @@ export class Socket {
    * @param flags `MSG_PEEK` and friends
    * @returns `[nbytes, address]`
    * @throws {RangeError} when nbytes is negative or larger than the buffer
+   * @throws {TypeError} when buffer is not a view or an ArrayBuffer
    * @example
    * ```ts
    * import { AF_INET, SOCK_DGRAM, socket } from "./mod.ts";
@@ -988,6 +990,7 @@ export class Socket {
    * @param flags `MSG_PEEK` and friends
    * @returns `[nbytes, ancdata, msg_flags, address]`
    * @throws {RangeError} for a negative ancbufsize
+   * @throws {TypeError} when buffers is not an iterable of views or ArrayBuffers
    * @example
    * ```ts
    * import { socketpair } from "./mod.ts";
@@ -1004,7 +1007,15 @@ export class Socket {
     ancbufsize = 0,
     flags = 0,
   ): [number, AncData[], number, Address | null] {
-    const bufs = [...buffers].map((b) => toWritable(b));
+    if (typeof (buffers as Iterable<unknown>)?.[Symbol.iterator] !== "function") {
+      throw new TypeError("recvmsg_into() argument 1 must be an iterable");
+    }
+    const bufs = [...buffers].map((b: unknown) => {
+      if (isBytesLike(b)) return toBytes(b);
+      throw new TypeError(
+        "recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers",
+      );
+    });
     return this.#recvmsg(bufs, ancbufsize, flags);
   }
 

@@ -255,7 +255,7 @@ Deno.test("sock_recv_into and sock_sendall reject bad buffers with Python's erro
   try {
     await assert.rejects(socket.sock_recv_into(a, "text" as unknown as Uint8Array), {
       name: "TypeError",
-      message: "recv_into() argument 'buffer' must be read-write bytes-like object, not str",
+      message: "recv_into() argument 1 must be read-write bytes-like object, not str",
     });
     await assert.rejects(socket.sock_sendall(a, 5 as unknown as Uint8Array), {
       name: "TypeError",

@@ -75,6 +75,13 @@ const cases: [string, string, (e: Env) => unknown][] = [
     (e) => e.u.recvfrom_into(new Uint8Array(5), 10),
   ],
   ["recvmsg negative", `s.recvmsg(-1)`, (e) => e.s.recvmsg(-1)],
+  ["recv_into str", `s.recv_into("abc")`, (e) => e.s.recv_into("abc" as Any)],
+  ["recv_into int", `s.recv_into(5)`, (e) => e.s.recv_into(5 as Any)],
+  ["recv_into None", `s.recv_into(None)`, (e) => e.s.recv_into(null as Any)],
+  ["recvfrom_into str", `u.recvfrom_into("x")`, (e) => e.u.recvfrom_into("x" as Any)],
+  ["recvmsg_into int", `s.recvmsg_into(5)`, (e) => e.s.recvmsg_into(5 as Any)],
+  ["recvmsg_into [int]", `s.recvmsg_into([5])`, (e) => e.s.recvmsg_into([5] as Any)],
+  ["recvmsg_into str", `s.recvmsg_into("ab")`, (e) => e.s.recvmsg_into("ab" as Any)],
   ["recvmsg ancbufsize negative", `s.recvmsg(10, -1)`, (e) => e.s.recvmsg(10, -1)],
   [
     "setsockopt str value",
