@@ -36,6 +36,16 @@ export type Address =
   | Uint8Array
   | [family: number, data: Uint8Array];
 
+/** The address families a codec tells apart; NaN for one the platform lacks. */
+interface Families {
+  unspec: number;
+  inet: number;
+  inet6: number;
+  unix: number;
+  packet: number;
+  netlink: number;
+}
+
 /** What the codec needs from the resolver and the interface table. */
 export interface HostResolver {
   inet_pton(family: number, text: string): Uint8Array | null;
@@ -52,11 +62,21 @@ const decoder = new TextDecoder();
 /** Codes and decodes socket addresses for one platform. */
 export class AddressCodec {
   readonly #layout: Layout;
-  readonly #C: Readonly<Record<string, number | undefined>>;
+  // The families, copied out of the constant table: that table is a
+  // dictionary (hundreds of names), and every encode and decode asks.
+  readonly #F: Families;
   readonly #r: HostResolver;
   // The last host text and its bytes, per family: repeated sendto()s skip parsing.
   #lastHost = ["", ""];
   #lastBytes: [Uint8Array, Uint8Array] = [new Uint8Array(4), new Uint8Array(16)];
+  // The last IPv4 host decoded (as a 32-bit number) and its text: a server
+  // answering one peer after another decodes the same few hosts again and
+  // again, and the same string object also makes hostBytes' cache check cheap.
+  #lastV4 = -1;
+  #lastV4Text = "";
+  // The same for IPv6, whose text takes a call to inet_ntop; it starts as ::.
+  #lastV6 = new Uint8Array(16);
+  #lastV6Text = "::";
 
   /**
    * @param layout the platform's sockaddr layout
@@ -69,7 +89,15 @@ export class AddressCodec {
     resolver: HostResolver,
   ) {
     this.#layout = layout;
-    this.#C = constants;
+    const C = constants;
+    this.#F = {
+      unspec: C.AF_UNSPEC ?? 0,
+      inet: C.AF_INET!,
+      inet6: C.AF_INET6!,
+      unix: C.AF_UNIX ?? NaN,
+      packet: C.AF_PACKET ?? NaN,
+      netlink: C.AF_NETLINK ?? NaN,
+    };
     this.#r = resolver;
   }
 
@@ -80,7 +108,7 @@ export class AddressCodec {
 
   /** The family stored in sockaddr bytes. */
   family(sa: Uint8Array): number {
-    if (sa.byteLength < 2) return this.#C.AF_UNSPEC ?? 0;
+    if (sa.byteLength < 2) return this.#F.unspec;
     return this.#layout.saLen ? sa[1] : sa[0] | (sa[1] << 8);
   }
 
@@ -96,12 +124,12 @@ export class AddressCodec {
 
   /** The 4 or 16 address bytes for a host, as Python's setipaddr picks them. */
   hostBytes(host: unknown, family: number): Uint8Array {
-    const C = this.#C;
+    const F = this.#F;
     if (host instanceof Uint8Array) host = decoder.decode(host);
     if (typeof host !== "string") {
       throw new TypeError(`str, bytes or bytearray expected, not ${pyType(host)}`);
     }
-    const v6 = family === C.AF_INET6 ? 1 : 0;
+    const v6 = family === F.inet6 ? 1 : 0;
     if (host === this.#lastHost[v6]) return this.#lastBytes[v6];
     if (host.includes("\0")) throw new TypeError("host name must not contain null character");
     let bytes: Uint8Array | null;
@@ -129,22 +157,26 @@ export class AddressCodec {
    * Python's TypeError/RangeError/OSError for an address of the wrong shape.
    */
   encode(family: number, addr: unknown, out: Uint8Array, caller: string): number {
-    const C = this.#C;
-    if (family === C.AF_INET) {
+    const F = this.#F;
+    if (family === F.inet) {
       if (!Array.isArray(addr)) {
         throw new TypeError(`${caller}(): AF_INET address must be tuple, not ${pyType(addr)}`);
       }
       if (addr.length !== 2) throw new TypeError("AF_INET address must be a pair (host, port)");
       const port = this.#port(addr[1], caller);
       const host = this.hostBytes(addr[0], family);
-      out.fill(0, 0, 16);
+      // Byte by byte: cheaper than fill() and set() for 16 bytes, on every sendto.
       this.#head(out, family, 16);
       out[2] = port >> 8;
       out[3] = port & 0xff;
-      out.set(host, 4);
+      out[4] = host[0];
+      out[5] = host[1];
+      out[6] = host[2];
+      out[7] = host[3];
+      for (let i = 8; i < 16; i++) out[i] = 0;
       return 16;
     }
-    if (family === C.AF_INET6) {
+    if (family === F.inet6) {
       if (!Array.isArray(addr)) {
         throw new TypeError(`${caller}(): AF_INET6 address must be tuple, not ${pyType(addr)}`);
       }
@@ -170,7 +202,7 @@ export class AddressCodec {
       dv.setUint32(24, scope, true);
       return len;
     }
-    if (family === C.AF_UNIX) {
+    if (family === F.unix) {
       let path: Uint8Array;
       if (typeof addr === "string") path = encoder.encode(addr);
       else if (ArrayBuffer.isView(addr)) {
@@ -187,7 +219,7 @@ export class AddressCodec {
       this.#head(out, family, len);
       return len;
     }
-    if (C.AF_PACKET !== undefined && family === C.AF_PACKET) {
+    if (family === F.packet) {
       if (!Array.isArray(addr)) {
         throw new TypeError(`${caller}(): AF_PACKET address must be tuple, not ${pyType(addr)}`);
       }
@@ -221,7 +253,7 @@ export class AddressCodec {
       out.set(hw, 12);
       return 20;
     }
-    if (C.AF_NETLINK !== undefined && family === C.AF_NETLINK) {
+    if (family === F.netlink) {
       if (!Array.isArray(addr)) {
         throw new TypeError(`${caller}(): AF_NETLINK address must be tuple, not ${pyType(addr)}`);
       }
@@ -242,27 +274,44 @@ export class AddressCodec {
     return port;
   }
 
-  /** The Python form of sockaddr bytes (`sa.byteLength` is the length the OS gave). */
-  decode(sa: Uint8Array): Address | null {
-    const C = this.#C;
-    if (sa.byteLength === 0) return null;
+  /**
+   * The Python form of sockaddr bytes: the first `length` bytes of `sa` (the
+   * length the OS gave; all of `sa` by default). Each call returns a new array.
+   */
+  decode(sa: Uint8Array, length: number = sa.byteLength): Address | null {
+    const F = this.#F;
+    if (length <= 0) return null;
+    if (length > sa.byteLength) length = sa.byteLength;
+    if (length < 2) sa = sa.subarray(0, length); // too short to hold a family
     const family = this.family(sa);
-    if (family === C.AF_INET && sa.byteLength >= 8) {
-      return [`${sa[4]}.${sa[5]}.${sa[6]}.${sa[7]}`, (sa[2] << 8) | sa[3]];
+    if (family === F.inet && length >= 8) {
+      const v4 = ((sa[4] << 24) | (sa[5] << 16) | (sa[6] << 8) | sa[7]) >>> 0;
+      if (v4 !== this.#lastV4) {
+        this.#lastV4 = v4;
+        this.#lastV4Text = `${sa[4]}.${sa[5]}.${sa[6]}.${sa[7]}`;
+      }
+      return [this.#lastV4Text, (sa[2] << 8) | sa[3]];
     }
-    if (family === C.AF_INET6 && sa.byteLength >= 24) {
-      const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
-      const host = this.#r.inet_ntop(family, sa.subarray(8, 24)) ?? "::";
-      const scope = sa.byteLength >= 28 ? dv.getUint32(24, true) : 0;
-      return [host, dv.getUint16(2), dv.getUint32(4), scope];
+    if (family === F.inet6 && length >= 24) {
+      const last = this.#lastV6;
+      let same = true;
+      for (let i = 0; same && i < 16; i++) same = last[i] === sa[8 + i];
+      if (!same) {
+        this.#lastV6Text = this.#r.inet_ntop(family, sa.subarray(8, 24)) ?? "::";
+        last.set(sa.subarray(8, 24));
+      }
+      const dv = new DataView(sa.buffer, sa.byteOffset, length);
+      const scope = length >= 28 ? dv.getUint32(24, true) : 0;
+      return [this.#lastV6Text, dv.getUint16(2), dv.getUint32(4), scope];
     }
-    if (family === C.AF_UNIX) {
+    if (length < sa.byteLength) sa = sa.subarray(0, length);
+    if (family === F.unix) {
       const path = sa.subarray(2);
       if (path.byteLength > 0 && path[0] === 0) return path.slice();
       const end = path.indexOf(0);
       return decoder.decode(end < 0 ? path : path.subarray(0, end));
     }
-    if (C.AF_PACKET !== undefined && family === C.AF_PACKET && sa.byteLength >= 12) {
+    if (family === F.packet && sa.byteLength >= 12) {
       const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
       const index = dv.getInt32(4, true);
       const name = index ? this.#r.if_indextoname(index) ?? "" : "";
@@ -275,7 +324,7 @@ export class AddressCodec {
         sa.slice(12, 12 + halen),
       ] as PacketAddress;
     }
-    if (C.AF_NETLINK !== undefined && family === C.AF_NETLINK && sa.byteLength >= 12) {
+    if (family === F.netlink && sa.byteLength >= 12) {
       const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
       return [dv.getUint32(4, true), dv.getUint32(8, true)];
     }

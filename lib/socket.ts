@@ -348,7 +348,7 @@ export class Socket {
   }
 
   #decoded(): Address | null {
-    return codec.decode(this.#addr.subarray(0, Math.min(this.#alen[0], this.#addr.byteLength)));
+    return codec.decode(this.#addr, this.#alen[0]);
   }
 
   // --- lifetime -------------------------------------------------------------
@@ -910,12 +910,13 @@ export class Socket {
   }
 
   #recvfrom(buf: Uint8Array, flags: number): number {
-    const op = () => {
-      this.#alen[0] = this.#addr.byteLength;
-      return N.recvfrom(this.#fd, buf, flags, this.#addr, this.#alen);
-    };
-    const n = op();
-    return n < 0 ? this.#retry(false, op) : n;
+    const n = this.#recvfromOnce(buf, flags);
+    return n >= 0 ? n : this.#retry(false, () => this.#recvfromOnce(buf, flags));
+  }
+
+  #recvfromOnce(buf: Uint8Array, flags: number): number {
+    this.#alen[0] = this.#addr.byteLength;
+    return N.recvfrom(this.#fd, buf, flags, this.#addr, this.#alen);
   }
 
   /**
@@ -1118,9 +1119,8 @@ export class Socket {
     }
     const buf = toBytes(data);
     const len = this.#sockaddr(addr, "sendto");
-    const op = () => N.sendto(this.#fd, buf, flags, this.#addr, len);
-    const n = op();
-    return n < 0 ? this.#retry(true, op) : n;
+    const n = N.sendto(this.#fd, buf, flags, this.#addr, len);
+    return n >= 0 ? n : this.#retry(true, () => N.sendto(this.#fd, buf, flags, this.#addr, len));
   }
 
   /**

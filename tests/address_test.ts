@@ -60,3 +60,39 @@ Deno.test("AF_NETLINK addresses survive sockaddr encode and decode (property)", 
     }),
   );
 });
+
+Deno.test("sockaddr decode reads only the length the OS gave and returns a new array each time (property)", () => {
+  const a = new Uint8Array(codec.storage), b = new Uint8Array(codec.storage);
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.tuple(fc.constant(socket.AF_INET), fc.ipV4()),
+        fc.tuple(fc.constant(socket.AF_INET6), fc.ipV6()),
+      ),
+      fc.tuple(fc.constant(socket.AF_INET), fc.ipV4()),
+      fc.integer({ min: 0, max: 65535 }),
+      fc.uint8Array({ minLength: 128, maxLength: 128 }),
+      ([family, host], [, other], port, junk) => {
+        // Bytes past the length are left over from an earlier, longer address.
+        a.set(junk.subarray(0, a.byteLength));
+        b.set(junk.subarray(0, b.byteLength));
+        const len = codec.encode(family, [host, port], a, "sendto");
+        const otherLen = codec.encode(socket.AF_INET, [other, port], b, "sendto");
+        const first = codec.decode(a, len) as [string, number];
+        const want = socket.inet_ntop(family, socket.inet_pton(family, host));
+        assert.equal(first[0], want);
+        first[0] = "changed";
+        // A different host in between, then the first again: equal, not the same array.
+        assert.equal((codec.decode(b, otherLen) as [string, number])[0], other);
+        const again = codec.decode(a, len) as [string, number];
+        assert.notEqual(again, first);
+        assert.deepEqual(again, codec.decode(a.slice(0, len)));
+        assert.equal(again[0], want);
+        assert.equal(again[1], port);
+      },
+    ),
+    { numRuns: 2000 },
+  );
+  assert.equal(codec.decode(a, 0), null);
+  assert.deepEqual(codec.decode(new Uint8Array([0xff, 0xff, 9]), 1), [0, new Uint8Array(0)]);
+});
