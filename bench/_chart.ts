@@ -8,6 +8,7 @@ const COLORS: Record<string, string> = {
   Python: "#3776ab",
   Node: "#5fa04e",
   Deno: "#d4a017",
+  "bare FFI": "#8e6bbf",
 };
 
 /** The SVG text of the ratio chart. */

@@ -1,5 +1,6 @@
 // `deno task bench [--quick]`: pysocket side by side with C, Python, Node and
-// Deno's own sockets, in one run, on 127.0.0.1. Each pairing runs as a server
+// Deno's own sockets, and with bare Deno.dlopen calls into libc (the best any
+// FFI binding can do), in one run, on 127.0.0.1. Each pairing runs as a server
 // process and a client process, interleaved round by round (A B C ... A B C),
 // unpinned and with both pinned to one core (taskset -c 0). Writes
 // bench/results.md and bench/results.svg and the table in README.md; with
@@ -24,8 +25,12 @@ const COUNTS = QUICK
     async: 100_000,
   };
 
-type Impl = "C" | "Python" | "Node" | "Deno" | "pysocket";
-const IMPLS: Impl[] = ["C", "Python", "Node", "Deno", "pysocket"];
+type Impl = "C" | "Python" | "Node" | "Deno" | "FFI" | "pysocket";
+const IMPLS: Impl[] = ["C", "Python", "Node", "Deno", "FFI", "pysocket"];
+/** What pysocket is compared with, in the ratio columns. */
+const OTHERS: Impl[] = ["C", "Python", "Node", "Deno", "FFI"];
+/** Column headings: "FFI" is bench_ffi.ts, libc called through bare Deno.dlopen. */
+const heading = (impl: Impl) => impl === "FFI" ? "bare FFI" : impl;
 const text = new TextDecoder();
 
 // --- the programs --------------------------------------------------------------
@@ -46,6 +51,7 @@ const COMMANDS: Record<Impl, string[]> = {
   Python: ["python3", `${ROOT}bench/bench.py`],
   Node: ["node", `${ROOT}bench/bench_node.mjs`],
   Deno: [DENO, "run", "--allow-net", "--unstable-net", `${ROOT}bench/bench_deno.ts`],
+  FFI: [DENO, "run", "--allow-ffi", `${ROOT}bench/bench_ffi.ts`],
   pysocket: [DENO, "run", "--allow-ffi", `${ROOT}bench/bench_pysocket.ts`],
 };
 
@@ -159,7 +165,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   );
 }
 
-const CALL_IMPLS: Impl[] = ["C", "Python", "pysocket"];
+const CALL_IMPLS: Impl[] = ["C", "Python", "FFI", "pysocket"];
 for (let round = 1; round <= ROUNDS; round++) {
   for (const impl of CALL_IMPLS) {
     const out = await spawn([...COMMANDS[impl], "calls", String(COUNTS.calls)], false).output();
@@ -254,13 +260,15 @@ const pairedRatio = (ours: string, theirs: string) => {
 const rows: string[] = [];
 const ratios: { label: string; vs: Impl; ratio: number }[] = [];
 rows.push(
-  `| benchmark | cores | ${IMPLS.join(" | ")} | pysocket ÷ C | ÷ Python | ÷ Node | ÷ Deno |`,
-  `| --- | --- | ${IMPLS.map(() => "---:").join(" | ")} | ---: | ---: | ---: | ---: |`,
+  `| benchmark | cores | ${IMPLS.map(heading).join(" | ")} | pysocket ÷ C | ${
+    OTHERS.slice(1).map((i) => `÷ ${heading(i)}`).join(" | ")
+  } |`,
+  `| --- | --- | ${[...IMPLS, ...OTHERS].map(() => "---:").join(" | ")} |`,
 );
 for (const b of BENCHES) {
   for (const pinned of [false, true]) {
     const key = (impl: Impl) => `${b.name}|${pinned}|${impl}`;
-    const r = (["C", "Python", "Node", "Deno"] as Impl[]).map((impl) => {
+    const r = OTHERS.map((impl) => {
       const ratio = pairedRatio(key("pysocket"), key(impl));
       ratios.push({ label: `${b.name}${pinned ? ", one core" : ""}`, vs: impl, ratio });
       return `${ratio.toFixed(2)}×`;
@@ -282,18 +290,22 @@ for (
   rows.push(
     `| ${label} (ns per call, lower is better) | all | ${
       IMPLS.map((i) => cell(samples.get(key(i)))).join(" | ")
-    } | ${pairedRatio(key("pysocket"), key("C")).toFixed(2)}× | ${
-      pairedRatio(key("pysocket"), key("Python")).toFixed(2)
-    }× | – | – |`,
+    } | ${
+      OTHERS.map((i) =>
+        CALL_IMPLS.includes(i) ? `${pairedRatio(key("pysocket"), key(i)).toFixed(2)}×` : "–"
+      ).join(" | ")
+    } |`,
   );
 }
 rows.push(
   `| start-up to first socket (ms, lower is better) | all | ${
     IMPLS.map((i) => cell(samples.get(`startup|false|${i}`))).join(" | ")
-  } | – | ${pairedRatio("startup|false|pysocket", "startup|false|Python").toFixed(2)}× | – | – |`,
+  } | – | ${
+    pairedRatio("startup|false|pysocket", "startup|false|Python").toFixed(2)
+  }× | – | – | – |`,
 );
 const rssRows = [
-  `| server peak RSS (MB) | ${IMPLS.join(" | ")} |`,
+  `| server peak RSS (MB) | ${IMPLS.map(heading).join(" | ")} |`,
   `| --- | ${IMPLS.map(() => "---:").join(" | ")} |`,
   ...BENCHES.map((b) =>
     `| ${b.name} | ${IMPLS.map((i) => fmt(median(rss.get(`${b.name}|${i}`)!))).join(" | ")} |`
@@ -321,6 +333,26 @@ for (const pinned of [false, true]) {
       } / ${fmt(med(key("async-cpu", "Deno")))} | ${
         fmt(Math.max(...samples.get(key("async-late", "pysocket"))!))
       } / ${fmt(Math.max(...samples.get(key("async-late", "Deno"))!))} |`,
+    );
+  }
+}
+
+// pysocket's distance from C, in two factors: being a Deno process that calls
+// libc through FFI at all (bare FFI ÷ C), and pysocket's own layers on top of
+// those same calls (pysocket ÷ bare FFI).
+const split = [
+  "| benchmark | cores | bare FFI ÷ C | pysocket ÷ bare FFI | pysocket ÷ C |",
+  "| --- | --- | ---: | ---: | ---: |",
+];
+for (const b of BENCHES) {
+  for (const pinned of [false, true]) {
+    const key = (impl: Impl) => `${b.name}|${pinned}|${impl}`;
+    split.push(
+      `| ${b.name} | ${pinned ? "1 (taskset)" : "all"} | ${
+        [["FFI", "C"], ["pysocket", "FFI"], ["pysocket", "C"]]
+          .map(([a, z]) => `${pairedRatio(key(a as Impl), key(z as Impl)).toFixed(2)}×`)
+          .join(" | ")
+      } |`,
     );
   }
 }
@@ -400,6 +432,14 @@ const md = [
   "",
   ...targets,
   "",
+  "## Where pysocket's distance from C comes from",
+  "",
+  "The bare FFI programs (bench_ffi.ts) make bench.c's calls through Deno.dlopen with nothing in " +
+  "between: what they lose to C is the cost of being a Deno process, and what pysocket loses to " +
+  "them is the cost of pysocket's own layers (argument checks, errno, the Python-shaped API).",
+  "",
+  ...split,
+  "",
   "## Memory",
   "",
   ...rssRows,
@@ -410,7 +450,10 @@ const md = [
 // A quick run writes beside the full results (ignored by git), never over them.
 const stem = QUICK ? "results.quick" : "results";
 Deno.writeTextFileSync(`${ROOT}bench/${stem}.md`, md.replace("(results.svg)", `(${stem}.svg)`));
-Deno.writeTextFileSync(`${ROOT}bench/${stem}.svg`, renderChart(ratios));
+Deno.writeTextFileSync(
+  `${ROOT}bench/${stem}.svg`,
+  renderChart(ratios.map((r) => ({ ...r, vs: heading(r.vs) }))),
+);
 
 // README shows the table between its markers.
 const readme = Deno.readTextFileSync(`${ROOT}README.md`);
