@@ -2,7 +2,7 @@
    machine. Usage:
      bench server echo|sink|udp          prints "ready PORT", serves until killed
      bench client pingpong|bulk|udp PORT N   N rounds, or N bytes for bulk;
-                                             prints "result OPS SECONDS"
+                                             prints "result OPS SECONDS [SECOND_HALF]"
      bench calls N                           prints "getsockopt NS" and "eagain NS" */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -75,12 +75,13 @@ static void client(const char *mode, int port, long long n) {
      which made the bulk copy cheaper for C alone. */
   memset(buf, 'x', sizeof buf);
   struct sockaddr_in a = loopback(port);
-  double t0;
+  double t0, half = 0; /* half: when the second half of the round trips began */
   if (!strcmp(mode, "udp")) {
     int s = socket(AF_INET, SOCK_DGRAM, 0);
     connect(s, (struct sockaddr *)&a, sizeof a);
     t0 = now();
     for (long long i = 0; i < n; i++) {
+      if (i == n / 2) half = now();
       send(s, buf, 64, 0);
       recv(s, buf, sizeof buf, 0);
     }
@@ -91,6 +92,7 @@ static void client(const char *mode, int port, long long n) {
     t0 = now();
     if (!strcmp(mode, "pingpong")) {
       for (long long i = 0; i < n; i++) {
+        if (i == n / 2) half = now();
         send(s, buf, 64, 0);
         for (ssize_t got = 0; got < 64;) got += recv(s, buf + got, 64 - got, 0);
       }
@@ -104,7 +106,9 @@ static void client(const char *mode, int port, long long n) {
       recv(s, buf, 1, 0);
     }
   }
-  printf("result %lld %.9f\n", n, now() - t0);
+  double t1 = now();
+  if (half) printf("result %lld %.9f %.9f\n", n, t1 - t0, t1 - half);
+  else printf("result %lld %.9f\n", n, t1 - t0);
 }
 
 static void calls(long long n) {

@@ -121,7 +121,11 @@ function peakRss(pid: number): number {
   return Number(status.match(/VmHWM:\s+(\d+) kB/)![1]) / 1024;
 }
 
-/** One pairing: a server, its client, the client's rate and the server's peak RSS. */
+/**
+ * One pairing: a server, its client, the client's rate and the server's peak
+ * RSS; for the round-trip benchmarks also the rate of the second half of the
+ * round trips alone, once the JIT compilers are done warming up.
+ */
 async function pairing(impl: Impl, b: Bench, pinned: boolean) {
   const server = spawn([...COMMANDS[impl], "server", b.server], pinned);
   const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
@@ -129,11 +133,12 @@ async function pairing(impl: Impl, b: Bench, pinned: boolean) {
     const port = (await readLine(reader, /ready (\d+)/))[1];
     const client = spawn([...COMMANDS[impl], "client", b.client, port, String(b.count)], pinned);
     const out = await client.output();
-    const m = text.decode(out.stdout).match(/result (\d+) ([\d.]+)/);
+    const m = text.decode(out.stdout).match(/result (\d+) ([\d.]+)(?: ([\d.]+))?/);
     if (!out.success || !m) {
       throw new Error(`${impl} ${b.name} client failed: ${text.decode(out.stderr)}`);
     }
-    return { rate: b.rate(Number(m[1]), Number(m[2])), rss: peakRss(server.pid) };
+    const second = m[3] === undefined ? NaN : b.rate(Number(m[1]) / 2, Number(m[3]));
+    return { rate: b.rate(Number(m[1]), Number(m[2])), second, rss: peakRss(server.pid) };
   } finally {
     server.kill("SIGKILL");
     await server.status;
@@ -156,6 +161,9 @@ for (let round = 1; round <= ROUNDS; round++) {
       for (const impl of IMPLS) {
         const r = await pairing(impl, b, pinned);
         add(samples, `${b.name}|${pinned}|${impl}`, r.rate);
+        if (!Number.isNaN(r.second)) {
+          add(samples, `${b.name} second half|${pinned}|${impl}`, r.second);
+        }
         if (!pinned) add(rss, `${b.name}|${impl}`, r.rss);
       }
     }
@@ -339,21 +347,28 @@ for (const pinned of [false, true]) {
 
 // pysocket's distance from C, in two factors: being a Deno process that calls
 // libc through FFI at all (bare FFI ÷ C), and pysocket's own layers on top of
-// those same calls (pysocket ÷ bare FFI).
+// those same calls (pysocket ÷ bare FFI); over the whole run, and over the
+// second half of the round trips, when the JIT compilers have warmed up.
 const split = [
-  "| benchmark | cores | bare FFI ÷ C | pysocket ÷ bare FFI | pysocket ÷ C |",
-  "| --- | --- | ---: | ---: | ---: |",
+  "| benchmark | cores | bare FFI ÷ C | pysocket ÷ bare FFI | pysocket ÷ C | pysocket ÷ Python |",
+  "| --- | --- | ---: | ---: | ---: | ---: |",
 ];
+const ratioCell = (ours: string, theirs: string) => {
+  const r = pairedRatio(ours, theirs);
+  return Number.isNaN(r) ? "–" : `${r.toFixed(2)}×`;
+};
 for (const b of BENCHES) {
-  for (const pinned of [false, true]) {
-    const key = (impl: Impl) => `${b.name}|${pinned}|${impl}`;
-    split.push(
-      `| ${b.name} | ${pinned ? "1 (taskset)" : "all"} | ${
-        [["FFI", "C"], ["pysocket", "FFI"], ["pysocket", "C"]]
-          .map(([a, z]) => `${pairedRatio(key(a as Impl), key(z as Impl)).toFixed(2)}×`)
-          .join(" | ")
-      } |`,
-    );
+  for (const part of [b.name, `${b.name} second half`]) {
+    if (!samples.has(`${part}|false|C`)) continue;
+    for (const pinned of [false, true]) {
+      const key = (impl: Impl) => `${part}|${pinned}|${impl}`;
+      const pairs = [["FFI", "C"], ["pysocket", "FFI"], ["pysocket", "C"], ["pysocket", "Python"]];
+      split.push(
+        `| ${part} | ${pinned ? "1 (taskset)" : "all"} | ${
+          pairs.map(([a, z]) => ratioCell(key(a as Impl), key(z as Impl))).join(" | ")
+        } |`,
+      );
+    }
   }
 }
 
@@ -436,7 +451,9 @@ const md = [
   "",
   "The bare FFI programs (bench_ffi.ts) make bench.c's calls through Deno.dlopen with nothing in " +
   "between: what they lose to C is the cost of being a Deno process, and what pysocket loses to " +
-  "them is the cost of pysocket's own layers (argument checks, errno, the Python-shaped API).",
+  "them is the cost of pysocket's own layers (argument checks, errno, the Python-shaped API). " +
+  "The round-trip clients also time their second half alone: the whole run includes the first " +
+  "round trips, made before V8 has optimized the loop, and a Deno process's start-up work.",
   "",
   ...split,
   "",
