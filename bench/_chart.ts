@@ -16,8 +16,18 @@ export function renderChart(ratios: { label: string; vs: string; ratio: number }
   const labels = [...new Set(ratios.map((r) => r.label))];
   const others = [...new Set(ratios.map((r) => r.vs))];
   const bar = 14, gap = 10, left = 190, width = 460, top = 40;
-  const group = others.length * bar + gap;
-  const height = top + labels.length * group + 40;
+  // Each group is as tall as its own bars (the async rows compare with Deno alone).
+  const shown = (label: string) =>
+    others.filter((vs) =>
+      ratios.some((q) => q.label === label && q.vs === vs && Number.isFinite(q.ratio))
+    );
+  const tops: number[] = [];
+  let y = top;
+  for (const label of labels) {
+    tops.push(y);
+    y += shown(label).length * bar + gap;
+  }
+  const height = y + 40;
   const max = Math.max(1.2, ...ratios.map((r) => r.ratio)) * 1.1;
   const x = (v: number) => left + (v / max) * width;
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
@@ -29,11 +39,13 @@ export function renderChart(ratios: { label: string; vs: string; ratio: number }
     `implementation (above 1.0: pysocket is faster)</text>`,
   ];
   labels.forEach((label, i) => {
-    const y0 = top + i * group;
-    out.push(`<text x="${left - 8}" y="${y0 + group / 2}" text-anchor="end">${esc(label)}</text>`);
-    others.forEach((vs, j) => {
-      const r = ratios.find((q) => q.label === label && q.vs === vs);
-      if (!r || !Number.isFinite(r.ratio)) return;
+    const y0 = tops[i], bars = shown(label);
+    out.push(
+      `<text x="${left - 8}" y="${y0 + (bars.length * bar) / 2 + 4}" text-anchor="end">` +
+        `${esc(label)}</text>`,
+    );
+    bars.forEach((vs, j) => {
+      const r = ratios.find((q) => q.label === label && q.vs === vs)!;
       const y = y0 + j * bar;
       out.push(
         `<rect x="${left}" y="${y}" width="${(x(r.ratio) - left).toFixed(1)}" ` +
