@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
+import { native } from "../ffi/mod.ts";
 import { decoder, E, openFds, windows } from "./_helpers.ts";
 
 const { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET } = socket;
@@ -94,6 +95,34 @@ Deno.test("Socket.recv() on a non-blocking socket with no data throws BlockingIO
   assert.throws(() => a.accept(), socket.OSError);
   a.close();
   b.close();
+});
+
+Deno.test("a failed call's errno survives other code on the thread changing errno before it is read", () => {
+  // A garbage collection or Deno's own housekeeping can make system calls
+  // between a failed call and the read of its errno; a second handle on the
+  // same library stands in for them here, failing with another errno.
+  const other = windows
+    ? Deno.dlopen("ws2_32.dll", { closesocket: { parameters: ["usize"], result: "i32" } })
+    : Deno.dlopen(Deno.build.os === "darwin" ? "/usr/lib/libSystem.B.dylib" : "libc.so.6", {
+      close: { parameters: ["i32"], result: "i32" },
+    });
+  const clobber = () =>
+    "closesocket" in other.symbols
+      ? other.symbols.closesocket(0xffffffffffffffffn) // WSAENOTSOCK
+      : other.symbols.close(-1); // EBADF
+  const [a, b] = socket.socketpair();
+  try {
+    a.setblocking(false);
+    assert.equal(native.recv(a.fileno(), new Uint8Array(4), 0), -1);
+    assert.equal(clobber(), -1);
+    assert.equal(native.errno(), E.EWOULDBLOCK);
+    // And through the Python layer: the next failure is still the socket's own.
+    assert.throws(() => a.recv(1), socket.BlockingIOError);
+  } finally {
+    a.close();
+    b.close();
+    other.close();
+  }
 });
 
 Deno.test("Socket.recv() with a timeout throws TimeoutError('timed out') after about the timeout", () => {

@@ -49,18 +49,87 @@ function address(p: Deno.PointerValue | Uint8Array): bigint {
 export function loadPosix(): Native {
   const p = Deno.build.os === "darwin" ? darwin : linux;
   const onStack = variadicOnStack(Deno.build.os, Deno.build.arch);
-  const lib = p.os === "linux"
-    ? openLibrary(p.library, { ...symbols, ...variadicSymbols(onStack), ...linuxSymbols })
-    : openLibrary(p.library, { ...symbols, ...variadicSymbols(onStack), ...darwinSymbols });
-  const c = lib as
+  const table = p.os === "linux"
+    ? { ...symbols, ...variadicSymbols(onStack), ...linuxSymbols }
+    : { ...symbols, ...variadicSymbols(onStack), ...darwinSymbols };
+  const lib = openLibrary(p.library, table);
+  const raw = lib as
     & typeof lib
     & Partial<Deno.DynamicLibrary<typeof linuxSymbols>["symbols"]>
     & Partial<Deno.DynamicLibrary<typeof darwinSymbols>["symbols"]>;
 
   // errno is thread-local; the main thread's slot never moves, so map it once.
   const errnoCell = new Int32Array(
-    Deno.UnsafePointerView.getArrayBuffer((c.__errno_location ?? c.__error)!()!, 4),
+    Deno.UnsafePointerView.getArrayBuffer((raw.__errno_location ?? raw.__error)!()!, 4),
   );
+  // errno as the last call left it, saved in the same step as the call: what
+  // runs on this thread before a caller gets to read errno (a garbage
+  // collection, Deno's own housekeeping) makes system calls of its own that
+  // overwrite it. Seen here: a failed non-blocking recv read as ENOENT about
+  // once in a million calls.
+  let saved = 0;
+  // deno-lint-ignore no-explicit-any
+  type Fn = (...args: any[]) => any;
+  /** `f` with errno saved right after each call: inline, since a call in between could run GC. */
+  const saving = (f: Fn, arity: number): Fn => {
+    switch (arity) {
+      case 0:
+        return () => {
+          const r = f();
+          saved = errnoCell[0];
+          return r;
+        };
+      case 1:
+        return (a) => {
+          const r = f(a);
+          saved = errnoCell[0];
+          return r;
+        };
+      case 2:
+        return (a, b) => {
+          const r = f(a, b);
+          saved = errnoCell[0];
+          return r;
+        };
+      case 3:
+        return (a, b, d) => {
+          const r = f(a, b, d);
+          saved = errnoCell[0];
+          return r;
+        };
+      case 4:
+        return (a, b, d, e) => {
+          const r = f(a, b, d, e);
+          saved = errnoCell[0];
+          return r;
+        };
+      case 5:
+        return (a, b, d, e, g) => {
+          const r = f(a, b, d, e, g);
+          saved = errnoCell[0];
+          return r;
+        };
+      case 6:
+        return (a, b, d, e, g, h) => {
+          const r = f(a, b, d, e, g, h);
+          saved = errnoCell[0];
+          return r;
+        };
+      default:
+        return (...args) => {
+          const r = f(...args);
+          saved = errnoCell[0];
+          return r;
+        };
+    }
+  };
+  const c = { ...raw };
+  for (const [name, def] of Object.entries(table) as [string, Deno.ForeignFunction][]) {
+    const f = (raw as Record<string, unknown>)[name];
+    if (typeof f === "function" && !def.nonblocking) {
+      (c as Record<string, unknown>)[name] = saving(f as Fn, def.parameters.length);
+    }
+  }
 
   // See variadicSymbols() in symbols.ts for why the arguments may be padded.
   const fcntlCall = c.fcntl as unknown as (...args: (number | bigint)[]) => number;
@@ -90,7 +159,7 @@ export function loadPosix(): Native {
   const textBuf = new Uint8Array(1088);
 
   function setErrno(code: number): number {
-    errnoCell[0] = code;
+    saved = errnoCell[0] = code;
     return -1;
   }
 
@@ -174,7 +243,7 @@ export function loadPosix(): Native {
     const size = Deno.build.arch === "x86_64" ? 12 : 16;
     const dataAt = Deno.build.arch === "x86_64" ? 4 : 8;
     const epfd = c.epoll_create1!(p.sys.SOCK_CLOEXEC);
-    if (epfd < 0) throw new Error(`epoll_create1 failed: ${readCString(c.strerror(errnoCell[0]))}`);
+    if (epfd < 0) throw new Error(`epoll_create1 failed: ${readCString(c.strerror(saved))}`);
     const wakefd = c.eventfd!(0, p.sys.SOCK_CLOEXEC | p.sys.SOCK_NONBLOCK);
     const events = new Uint8Array(size * MAX_EVENTS);
     const view = new DataView(events.buffer);
@@ -245,7 +314,7 @@ export function loadPosix(): Native {
     const { EVFILT_READ, EVFILT_WRITE, EVFILT_USER, EV_ADD, EV_DELETE, EV_CLEAR } = KQ;
     const MAX_EVENTS = 1024, WAKE = 0;
     const kq = c.kqueue!();
-    if (kq < 0) throw new Error(`kqueue failed: ${readCString(c.strerror(errnoCell[0]))}`);
+    if (kq < 0) throw new Error(`kqueue failed: ${readCString(c.strerror(saved))}`);
     fcntl(kq, F_SETFD, FD_CLOEXEC);
     const events = new Uint8Array(kevent.size * MAX_EVENTS);
     const eventsView = new DataView(events.buffer);
@@ -269,7 +338,7 @@ export function loadPosix(): Native {
       flags: EV_ADD | EV_CLEAR,
       fflags: 0,
     });
-    if (apply(1) < 0) throw new Error(`kevent failed: ${readCString(c.strerror(errnoCell[0]))}`);
+    if (apply(1) < 0) throw new Error(`kevent failed: ${readCString(c.strerror(saved))}`);
     return {
       add: (fd) => both(fd, EV_ADD | EV_CLEAR),
       remove: (fd) => void both(fd, EV_DELETE),
@@ -317,7 +386,7 @@ export function loadPosix(): Native {
     errnos: p.errnos,
     sys: p.sys,
 
-    errno: () => errnoCell[0],
+    errno: () => saved,
     strerror: (code) => readCString(c.strerror(code)),
     gai_strerror: (code) => readCString(c.gai_strerror(code)),
     hstrerror: (code) => readCString(c.hstrerror(code)),
