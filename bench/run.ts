@@ -179,7 +179,11 @@ for (let round = 1; round <= ROUNDS; round++) {
     const out = await spawn([...COMMANDS[impl], "calls", String(COUNTS.calls)], false).output();
     const t = text.decode(out.stdout);
     for (const call of ["getsockopt", "eagain"]) {
-      add(samples, `${call}|false|${impl}`, Number(t.match(new RegExp(`${call} ([\\d.]+)`))![1]));
+      const m = t.match(new RegExp(`${call} ([\\d.]+)`));
+      if (!out.success || !m) {
+        throw new Error(`${impl} calls failed at ${call}: ${text.decode(out.stderr)}`);
+      }
+      add(samples, `${call}|false|${impl}`, Number(m[1]));
     }
   }
 }
