@@ -83,7 +83,10 @@ export interface Poller {
    * is in flight.
    */
   poll(us: number): number;
-  /** Event i of the last wait or poll: [fd, readable, writable]; errors and hang-ups count as both. */
+  /**
+   * Event i of the last wait or poll: [fd, readable, writable]; errors and
+   * hang-ups count as both. The array may be reused by the next call.
+   */
   event(i: number): [fd: number, readable: boolean, writable: boolean];
   /** Makes a pending wait return soon. */
   wake(): void;

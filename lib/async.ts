@@ -18,6 +18,11 @@ export interface AsyncOptions {
   signal?: AbortSignal;
 }
 
+/** The options when none are given: shared, so that a call allocates none. */
+const NO_OPTIONS: AsyncOptions = Object.freeze({});
+/** What a sock_sendall that sent everything at once gives: one shared promise. */
+const SENT: Promise<void> = Promise.resolve();
+
 function checkNonblocking(sock: Socket): void {
   if (!(sock instanceof Socket)) throw new TypeError("a socket object is required");
   if (sock.gettimeout() !== 0) throw new RangeError("the socket must be non-blocking");
@@ -155,7 +160,7 @@ function counted(n: number, op: Op<number>): number | typeof BLOCKED {
 export function sock_recv(
   sock: Socket,
   nbytes: number,
-  options: AsyncOptions = {},
+  options: AsyncOptions = NO_OPTIONS,
 ): Promise<Uint8Array> {
   return attempt(sock, false, method(() => sock.recv(nbytes)), options.signal);
 }
@@ -185,7 +190,7 @@ export function sock_recv(
 export function sock_recv_into(
   sock: Socket,
   buffer: ArrayBufferView | ArrayBuffer,
-  options: AsyncOptions = {},
+  options: AsyncOptions = NO_OPTIONS,
 ): Promise<number> {
   let view: Uint8Array | undefined; // checked in the first call, so that it rejects
   const op = (): number | typeof BLOCKED =>
@@ -217,7 +222,7 @@ export function sock_recv_into(
 export function sock_recvfrom(
   sock: Socket,
   bufsize: number,
-  options: AsyncOptions = {},
+  options: AsyncOptions = NO_OPTIONS,
 ): Promise<[Uint8Array, Address | null]> {
   return attempt(sock, false, method(() => sock.recvfrom(bufsize)), options.signal);
 }
@@ -248,7 +253,7 @@ export function sock_recvfrom_into(
   sock: Socket,
   buffer: ArrayBufferView | ArrayBuffer,
   nbytes = 0,
-  options: AsyncOptions = {},
+  options: AsyncOptions = NO_OPTIONS,
 ): Promise<[number, Address | null]> {
   return attempt(
     sock,
@@ -281,7 +286,7 @@ export function sock_recvfrom_into(
 export function sock_sendall(
   sock: Socket,
   data: Data,
-  options: AsyncOptions = {},
+  options: AsyncOptions = NO_OPTIONS,
 ): Promise<void> {
   const { signal } = options;
   let buf: Uint8Array, off = 0;
@@ -304,7 +309,7 @@ export function sock_sendall(
   } catch (e) {
     return Promise.reject(e);
   }
-  return Promise.resolve();
+  return SENT;
 }
 
 /**
@@ -329,7 +334,7 @@ export function sock_sendto(
   sock: Socket,
   data: Data,
   address: Address,
-  options: AsyncOptions = {},
+  options: AsyncOptions = NO_OPTIONS,
 ): Promise<number> {
   return attempt(sock, true, method(() => sock.sendto(data, address)), options.signal);
 }
@@ -355,7 +360,7 @@ export function sock_sendto(
  */
 export async function sock_accept(
   sock: Socket,
-  options: AsyncOptions = {},
+  options: AsyncOptions = NO_OPTIONS,
 ): Promise<[Socket, Address]> {
   checkNonblocking(sock);
   const [conn, addr] = await attempt(sock, false, method(() => sock.accept()), options.signal);
@@ -383,7 +388,7 @@ export async function sock_accept(
 export async function sock_connect(
   sock: Socket,
   address: Address,
-  options: AsyncOptions = {},
+  options: AsyncOptions = NO_OPTIONS,
 ): Promise<void> {
   checkNonblocking(sock);
   for (let due = yieldIfDue(); due; due = yieldIfDue()) await due;
@@ -442,7 +447,7 @@ export async function sock_sendfile(
   file: SendfileSource,
   offset = 0,
   count: number | null = null,
-  options: SendfileOptions = {},
+  options: SendfileOptions = NO_OPTIONS,
 ): Promise<number> {
   checkNonblocking(sock);
   const { signal, fallback = true } = options;

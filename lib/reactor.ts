@@ -77,6 +77,11 @@ function wakeAll(entry: Entry, list: Set<Waiter>): void {
   for (const w of woken) w.resolve();
 }
 
+// The events of one wait, read out before anyone is woken (Poller.event
+// reuses its array); grown when a wait returns more (WSAPoll can).
+let readyFds = new Float64Array(1024);
+let readyBits = new Uint8Array(1024);
+
 function dispatch(n: number, threaded: boolean): void {
   const p = poller!;
   if (threaded) {
@@ -87,13 +92,20 @@ function dispatch(n: number, threaded: boolean): void {
   // Read the events out before waking anyone. An event for a socket with no
   // waiter is dropped, which is safe: whoever waits next tries the call first
   // and finds the data.
-  const ready: [number, boolean, boolean][] = [];
-  for (let i = 0; i < n; i++) ready.push(p.event(i));
-  for (const [fd, readable, writable] of ready) {
-    const entry = entries.get(fd);
+  if (n > readyFds.length) {
+    readyFds = new Float64Array(n);
+    readyBits = new Uint8Array(n);
+  }
+  for (let i = 0; i < n; i++) {
+    const e = p.event(i);
+    readyFds[i] = e[0];
+    readyBits[i] = (e[1] ? 1 : 0) | (e[2] ? 2 : 0);
+  }
+  for (let i = 0; i < n; i++) {
+    const entry = entries.get(readyFds[i]);
     if (entry === undefined) continue;
-    if (readable) wakeAll(entry, entry.readers);
-    if (writable) wakeAll(entry, entry.writers);
+    if (readyBits[i] & 1) wakeAll(entry, entry.readers);
+    if (readyBits[i] & 2) wakeAll(entry, entry.writers);
   }
   if (threaded) open(); // a gate waiting for this turn
   loop();

@@ -263,6 +263,7 @@ export function loadPosix(): Native {
     ctl(EPOLL_CTL_ADD, wakefd, EPOLLIN | EPOLLET);
     const counter = new BigUint64Array([1n]);
     const counterBytes = new Uint8Array(counter.buffer);
+    const out: [number, boolean, boolean] = [0, false, false];
     return {
       add: (fd) => ctl(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET),
       remove: (fd) => void ctl(EPOLL_CTL_DEL, fd, 0),
@@ -288,16 +289,16 @@ export function loadPosix(): Native {
         const view = last;
         const flags = view.getUint32(i * size, true);
         const fd = view.getInt32(i * size + dataAt, true);
+        out[0] = fd;
         if (fd === wakefd) {
           c.read(wakefd, counterBytes, 8n); // drain it; edge-triggered, so it fires again
-          return [fd, false, false];
+          out[1] = out[2] = false;
+          return out;
         }
         const both = (flags & (EPOLLERR | EPOLLHUP)) !== 0;
-        return [
-          fd,
-          both || (flags & (EPOLLIN | EPOLLRDHUP)) !== 0,
-          both || (flags & EPOLLOUT) !== 0,
-        ];
+        out[1] = both || (flags & (EPOLLIN | EPOLLRDHUP)) !== 0;
+        out[2] = both || (flags & EPOLLOUT) !== 0;
+        return out;
       },
       wake() {
         counter[0] = 1n;
@@ -313,6 +314,7 @@ export function loadPosix(): Native {
   function kqueuePoller(): Poller {
     const { EVFILT_READ, EVFILT_WRITE, EVFILT_USER, EV_ADD, EV_DELETE, EV_CLEAR } = KQ;
     const MAX_EVENTS = 1024, WAKE = 0;
+    const out: [number, boolean, boolean] = [0, false, false];
     const kq = c.kqueue!();
     if (kq < 0) throw new Error(`kqueue failed: ${readCString(c.strerror(saved))}`);
     fcntl(kq, F_SETFD, FD_CLOEXEC);
@@ -358,14 +360,17 @@ export function loadPosix(): Native {
       },
       event(i) {
         const ev = decodeKevent(last, i);
-        if (ev.filter === EVFILT_USER) return [-1, false, false];
+        if (ev.filter === EVFILT_USER) {
+          out[0] = -1;
+          out[1] = out[2] = false;
+          return out;
+        }
         // EV_EOF and EV_ERROR come with the filter's own event: wake both sides.
         const failed = (ev.flags & (KQ.EV_EOF | KQ.EV_ERROR)) !== 0;
-        return [
-          ev.ident,
-          failed || ev.filter === EVFILT_READ,
-          failed || ev.filter === EVFILT_WRITE,
-        ];
+        out[0] = ev.ident;
+        out[1] = failed || ev.filter === EVFILT_READ;
+        out[2] = failed || ev.filter === EVFILT_WRITE;
+        return out;
       },
       wake() {
         encodeKevent(changesView, 0, {
