@@ -268,6 +268,11 @@ const pairedRatio = (ours: string, theirs: string) => {
   if (a.length !== b.length) return median(a) / median(b);
   return median(a.map((x, i) => x / b[i]));
 };
+/** pairedRatio as a table cell: "–" where either side was not measured. */
+const ratioCell = (ours: string, theirs: string) => {
+  const r = pairedRatio(ours, theirs);
+  return Number.isNaN(r) ? "–" : `${r.toFixed(2)}×`;
+};
 
 const rows: string[] = [];
 const ratios: { label: string; vs: Impl; ratio: number }[] = [];
@@ -302,19 +307,15 @@ for (
   rows.push(
     `| ${label} (ns per call, lower is better) | all | ${
       IMPLS.map((i) => cell(samples.get(key(i)))).join(" | ")
-    } | ${
-      OTHERS.map((i) =>
-        CALL_IMPLS.includes(i) ? `${pairedRatio(key("pysocket"), key(i)).toFixed(2)}×` : "–"
-      ).join(" | ")
-    } |`,
+    } | ${OTHERS.map((i) => ratioCell(key("pysocket"), key(i))).join(" | ")} |`,
   );
 }
 rows.push(
   `| start-up to first socket (ms, lower is better) | all | ${
     IMPLS.map((i) => cell(samples.get(`startup|false|${i}`))).join(" | ")
-  } | – | ${
-    pairedRatio("startup|false|pysocket", "startup|false|Python").toFixed(2)
-  }× | – | – | – |`,
+  } | ${
+    OTHERS.map((i) => ratioCell("startup|false|pysocket", `startup|false|${i}`)).join(" | ")
+  } |`,
 );
 const rssRows = [
   `| server peak RSS (MB) | ${IMPLS.map(heading).join(" | ")} |`,
@@ -357,10 +358,6 @@ const split = [
   "| benchmark | cores | bare FFI ÷ C | pysocket ÷ bare FFI | pysocket ÷ C | pysocket ÷ Python |",
   "| --- | --- | ---: | ---: | ---: | ---: |",
 ];
-const ratioCell = (ours: string, theirs: string) => {
-  const r = pairedRatio(ours, theirs);
-  return Number.isNaN(r) ? "–" : `${r.toFixed(2)}×`;
-};
 for (const b of BENCHES) {
   for (const part of [b.name, `${b.name} second half`]) {
     if (!samples.has(`${part}|false|C`)) continue;

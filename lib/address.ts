@@ -282,8 +282,7 @@ export class AddressCodec {
     const F = this.#F;
     if (length <= 0) return null;
     if (length > sa.byteLength) length = sa.byteLength;
-    if (length < 2) sa = sa.subarray(0, length); // too short to hold a family
-    const family = this.family(sa);
+    const family = length < 2 ? this.#F.unspec : this.family(sa);
     if (family === F.inet && length >= 8) {
       const v4 = ((sa[4] << 24) | (sa[5] << 16) | (sa[6] << 8) | sa[7]) >>> 0;
       if (v4 !== this.#lastV4) {

@@ -159,7 +159,7 @@ export function loadPosix(): Native {
   const textBuf = new Uint8Array(1088);
 
   function setErrno(code: number): number {
-    saved = errnoCell[0] = code;
+    saved = code;
     return -1;
   }
 
