@@ -136,6 +136,20 @@ function counted(n: number, op: Op<number>): number | typeof BLOCKED {
 }
 
 /**
+ * What a native call's first try, which returned `n`, gives: its count,
+ * BLOCKED, or LATER for EINTR (tried again after the turn, PEP 475); any
+ * other failure throws. The first try needs no `op` closure, so that a call
+ * that succeeds at once allocates only its promise.
+ */
+function firstTry(n: number): number | Wait {
+  if (n >= 0) return n;
+  const e = N.errno();
+  if (e === E.EAGAIN || e === E.EWOULDBLOCK) return BLOCKED;
+  if (e === E.EINTR) return LATER;
+  throw osError(e);
+}
+
+/**
  * Receives up to `nbytes` bytes: Python's `loop.sock_recv`. Resolves with an
  * empty array once the peer has shut down.
  *
@@ -192,10 +206,18 @@ export function sock_recv_into(
   buffer: ArrayBufferView | ArrayBuffer,
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<number> {
-  let view: Uint8Array | undefined; // checked in the first call, so that it rejects
-  const op = (): number | typeof BLOCKED =>
-    counted(N.recv(sock.fileno(), view ??= intoView(buffer, 0, "recv_into", ""), 0), op);
-  return attempt(sock, false, op, options.signal);
+  const { signal } = options;
+  let view: Uint8Array, r: number | Wait;
+  try {
+    checkNonblocking(sock);
+    signal?.throwIfAborted();
+    view = intoView(buffer, 0, "recv_into", "");
+    r = yieldIfDue() === null ? firstTry(N.recv(sock.fileno(), view, 0)) : LATER;
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (r !== BLOCKED && r !== LATER) return Promise.resolve(r);
+  return recvIntoLater(sock, view, signal, r);
 }
 
 /**
@@ -263,6 +285,36 @@ export function sock_recvfrom_into(
   );
 }
 
+// The slow paths live in functions of their own: a closure in the function
+// itself would make every call allocate its context, fast path or not.
+
+function recvIntoLater(
+  sock: Socket,
+  view: Uint8Array,
+  signal: AbortSignal | undefined,
+  r: Wait,
+): Promise<number> {
+  const op = (): number | typeof BLOCKED => counted(N.recv(sock.fileno(), view, 0), op);
+  return wait(sock, false, op, signal, r);
+}
+
+async function sendallLater(
+  sock: Socket,
+  buf: Uint8Array,
+  off: number,
+  signal: AbortSignal | undefined,
+  r: Wait,
+): Promise<void> {
+  const op = (): number | typeof BLOCKED => counted(N.send(sock.fileno(), rest(buf, off), 0), op);
+  off += await wait(sock, true, op, signal, r);
+  while (off < buf.byteLength) off += await attempt(sock, true, op, signal);
+}
+
+/** What of `buf` is left from `off` on (`buf` itself at 0, without a view). */
+function rest(buf: Uint8Array, off: number): Uint8Array {
+  return off === 0 ? buf : buf.subarray(off);
+}
+
 /**
  * Sends all of `data`: Python's `loop.sock_sendall`.
  *
@@ -289,27 +341,22 @@ export function sock_sendall(
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<void> {
   const { signal } = options;
-  let buf: Uint8Array, off = 0;
-  const op = (): number | typeof BLOCKED =>
-    counted(N.send(sock.fileno(), off === 0 ? buf : buf.subarray(off), 0), op);
+  let buf: Uint8Array, off = 0, r: number | Wait = 0;
   try {
     checkNonblocking(sock);
     buf = toBytes(data);
     // Sent at once, as it usually is, it settles without an async frame.
     while (off < buf.byteLength) {
-      const r = tryNow(op, signal);
-      if (r === BLOCKED || r === LATER) {
-        return (async () => {
-          off += await wait(sock, true, op, signal, r);
-          while (off < buf.byteLength) off += await attempt(sock, true, op, signal);
-        })();
-      }
+      signal?.throwIfAborted();
+      r = yieldIfDue() === null ? firstTry(N.send(sock.fileno(), rest(buf, off), 0)) : LATER;
+      if (r === BLOCKED || r === LATER) break;
       off += r;
     }
   } catch (e) {
     return Promise.reject(e);
   }
-  return SENT;
+  if (off >= buf.byteLength) return SENT;
+  return sendallLater(sock, buf, off, signal, r as Wait);
 }
 
 /**

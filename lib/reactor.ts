@@ -33,14 +33,16 @@ import { errno as E, osError } from "./errors.ts";
 interface Waiter {
   resolve: () => void;
   reject: (reason: unknown) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
 }
 
 interface Entry {
   fd: number;
-  readers: Set<Waiter>;
-  writers: Set<Waiter>;
+  // Arrays, not Sets: a Set that empties shrinks, and so allocates, on every
+  // wake of a busy socket.
+  readers: Waiter[];
+  writers: Waiter[];
 }
 
 let poller: Poller | null | undefined;
@@ -60,28 +62,32 @@ function getPoller(): Poller {
   return poller;
 }
 
-function settle(w: Waiter, list: Set<Waiter>): void {
-  list.delete(w);
+/** Ends a waiter's wait, once it is out of its list. */
+function settle(w: Waiter): void {
   pending--;
   if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
 }
 
 /** Tells a level poller which directions of `entry` still have waiters. */
 function want(entry: Entry): void {
-  poller!.want(entry.fd, entry.readers.size > 0, entry.writers.size > 0);
+  poller!.want(entry.fd, entry.readers.length > 0, entry.writers.length > 0);
 }
 
-function wakeAll(entry: Entry, list: Set<Waiter>): void {
-  if (list.size === 0) return;
-  const woken = [...list];
-  for (const w of woken) settle(w, list);
+function wakeAll(entry: Entry, list: Waiter[]): void {
+  if (list.length === 0) return;
+  // One waiter, the usual case, leaves the list without a copy.
+  const woken = list.length === 1 ? null : list.splice(0);
+  const one = woken === null ? list.pop()! : null;
+  if (one !== null) settle(one);
+  else for (const w of woken!) settle(w);
   want(entry);
-  for (const w of woken) w.resolve();
+  if (one !== null) one.resolve();
+  else for (const w of woken!) w.resolve();
 }
 
 // The events of one wait, read out before anyone is woken (Poller.event
 // reuses its array); grown when a wait returns more (WSAPoll can).
-let readyFds = new Float64Array(1024);
+let readyFds = new Int32Array(1024);
 let readyBits = new Uint8Array(1024);
 
 function dispatch(n: number, threaded: boolean): void {
@@ -95,7 +101,7 @@ function dispatch(n: number, threaded: boolean): void {
   // waiter is dropped, which is safe: whoever waits next tries the call first
   // and finds the data.
   if (n > readyFds.length) {
-    readyFds = new Float64Array(n);
+    readyFds = new Int32Array(n);
     readyBits = new Uint8Array(n);
   }
   for (let i = 0; i < n; i++) {
@@ -254,28 +260,38 @@ export function readiness(fd: number, writing: boolean, signal?: AbortSignal): P
   let known = entries.get(fd);
   if (known === undefined) {
     if (p.add(fd) < 0) return Promise.reject(osError(native.errno()));
-    known = { fd, readers: new Set(), writers: new Set() };
+    known = { fd, readers: [], writers: [] };
     entries.set(fd, known);
   }
   const entry = known;
   if (signal?.aborted) return Promise.reject(signal.reason);
   const list = writing ? entry.writers : entry.readers;
-  return new Promise<void>((resolve, reject) => {
-    const w: Waiter = { resolve, reject, signal };
-    if (signal) {
-      w.onAbort = () => {
-        settle(w, list);
-        want(entry);
-        reject(signal.reason);
-        idle();
-      };
-      signal.addEventListener("abort", w.onAbort, { once: true });
-    }
-    list.add(w);
-    pending++;
-    if (list.size === 1) want(entry);
-    loop();
-  });
+  const promise = new Promise<void>(capture);
+  const w = captured!;
+  captured = null;
+  if (signal) {
+    w.signal = signal;
+    w.onAbort = () => {
+      list.splice(list.indexOf(w), 1);
+      settle(w);
+      want(entry);
+      w.reject(signal.reason);
+      idle();
+    };
+    signal.addEventListener("abort", w.onAbort, { once: true });
+  }
+  list.push(w);
+  pending++;
+  if (list.length === 1) want(entry);
+  loop();
+  return promise;
+}
+
+let captured: Waiter | null = null;
+
+/** The executor of every wait's promise: one function, not a closure per wait. */
+function capture(resolve: () => void, reject: (reason: unknown) => void): void {
+  captured = { resolve, reject, signal: undefined, onAbort: undefined };
 }
 
 /**
@@ -288,8 +304,8 @@ export function forget(fd: number): void {
   entries.delete(fd);
   poller!.remove(fd);
   for (const list of [entry.readers, entry.writers]) {
-    for (const w of [...list]) {
-      settle(w, list);
+    for (const w of list.splice(0)) {
+      settle(w);
       w.reject(osError(E.EBADF));
     }
   }
