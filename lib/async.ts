@@ -4,7 +4,7 @@
 
 import { native } from "../ffi/mod.ts";
 import { BlockingIOError, errno as E, osError, SendfileNotAvailableError } from "./errors.ts";
-import { park, readiness, yieldIfDue } from "./reactor.ts";
+import { park, type Parked, readiness, type Waiter, watch, yieldIfDue } from "./reactor.ts";
 import { intoView, toBytes } from "./_args.ts";
 import type { Address } from "./address.ts";
 import { type Data, fileChunks, type SendfileSource, sendfileSource, Socket } from "./socket.ts";
@@ -75,39 +75,82 @@ function wait<T>(
   signal: AbortSignal | undefined,
   r: Wait,
 ): Promise<T> {
-  if (r === BLOCKED) return waitFor(sock, writing, op, signal);
-  // Parked as a plain callback, not an awaiting frame: under load every
-  // connection parks at each turn, and that has to cost little.
-  return new Promise<T>((resolve, reject) =>
-    park(() => {
-      let r: T | typeof BLOCKED | typeof LATER;
-      try {
-        r = tryNow(op, signal);
-      } catch (e) {
-        return reject(e);
-      }
-      if (r === BLOCKED || r === LATER) {
-        wait(sock, writing, op, signal, r as Wait).then(resolve, reject);
-      } else resolve(r as T);
-    })
+  const promise = new Promise<T>(captureSettlers);
+  const retry = new Retry<T>(
+    sock,
+    writing,
+    op,
+    signal,
+    resolveNext as (value: T) => void,
+    rejectNext,
   );
+  if (r === BLOCKED) retry.block();
+  else park(retry);
+  return promise;
 }
 
-/** Waits for readiness after `op` blocked, and tries again, until it does not. */
-async function waitFor<T>(
-  sock: Socket,
-  writing: boolean,
-  op: Op<T>,
-  signal: AbortSignal | undefined,
-): Promise<T> {
-  for (;;) {
-    // The waiter is registered in the same step as the call that blocked.
-    await readiness(sock.fileno(), writing, signal);
-    // Everything that waited at the gate resumes at once: each checks again.
-    for (let due = yieldIfDue(); due; due = yieldIfDue()) await due;
-    signal?.throwIfAborted();
-    const got = op();
-    if (got !== BLOCKED) return got;
+let resolveNext: (value: never) => void = () => {};
+let rejectNext: (reason: unknown) => void = () => {};
+
+/** The executor of every waiting operation's promise: one function, not a closure each. */
+function captureSettlers(resolve: (value: never) => void, reject: (reason: unknown) => void) {
+  resolveNext = resolve;
+  rejectNext = reject;
+}
+
+/**
+ * An operation that blocked: the reactor's waiter, which tries the call
+ * again when told the socket may be ready, until it does not block. A plain
+ * object and callbacks, not an async frame and a promise per wait: at one
+ * connection every operation waits, and that has to cost little.
+ */
+class Retry<T> implements Waiter, Parked {
+  signal: AbortSignal | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+  #resolve: (value: T) => void;
+  #reject: (reason: unknown) => void;
+
+  constructor(
+    readonly sock: Socket,
+    readonly writing: boolean,
+    readonly op: Op<T>,
+    readonly abort: AbortSignal | undefined,
+    resolve: (value: T) => void,
+    reject: (reason: unknown) => void,
+  ) {
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  /** Waits for readiness; the waiter is registered in the same step as the call that blocked. */
+  block(): void {
+    try {
+      watch(this.sock.fileno(), this.writing, this, this.abort);
+    } catch (e) {
+      this.#reject(e);
+    }
+  }
+
+  /** Tries the call again: after the gate if it is shut, else now. */
+  run(): void {
+    let got: T | typeof BLOCKED;
+    try {
+      if (yieldIfDue() !== null) return park(this);
+      this.abort?.throwIfAborted();
+      got = this.op();
+    } catch (e) {
+      return this.#reject(e);
+    }
+    if (got === BLOCKED) this.block();
+    else this.#resolve(got);
+  }
+
+  ready(): void {
+    this.run();
+  }
+
+  fail(reason: unknown): void {
+    this.#reject(reason);
   }
 }
 

@@ -7,8 +7,9 @@
 // - every operation first tries the system call, and only when that would
 //   block does it register a waiter, in the same synchronous step, so an edge
 //   that comes after the failed call is always seen;
-// - each woken waiter simply tries its call again, so a stale event costs one
-//   failed call and nothing more;
+// - each woken waiter simply tries its call again, there and then in the
+//   reactor's task (a callback, not a promise per wait), so a stale event
+//   costs one failed call and nothing more;
 // - once the woken operations have done their work (an immediate, which runs
 //   after every microtask), the reactor waits on this thread for at most a
 //   millisecond: on a busy connection the peer's answer usually comes within
@@ -30,9 +31,15 @@ import { native } from "../ffi/mod.ts";
 import type { Poller } from "../ffi/native.ts";
 import { errno as E, osError } from "./errors.ts";
 
-interface Waiter {
-  resolve: () => void;
-  reject: (reason: unknown) => void;
+/**
+ * What waits for a socket: told once, by `ready` or by `fail`. `signal` and
+ * `onAbort` belong to the reactor while the waiter is watched.
+ */
+export interface Waiter {
+  /** The socket may be ready: try again (called from the reactor's task). */
+  ready(): void;
+  /** The wait failed: aborted, or the socket was closed. */
+  fail(reason: unknown): void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
@@ -81,8 +88,8 @@ function wakeAll(entry: Entry, list: Waiter[]): void {
   if (one !== null) settle(one);
   else for (const w of woken!) settle(w);
   want(entry);
-  if (one !== null) one.resolve();
-  else for (const w of woken!) w.resolve();
+  if (one !== null) one.ready();
+  else for (const w of woken!) w.ready();
 }
 
 // The events of one wait, read out before anyone is woken (Poller.event
@@ -230,15 +237,20 @@ function heartbeat(): void {
   }
 }
 
-let parked: (() => void)[] = [];
+/** What waits at the gate. */
+export interface Parked {
+  run(): void;
+}
+
+let parked: Parked[] = [];
 
 /**
- * Runs `resume` when the gate that `yieldIfDue` gave opens: a cheaper way to
+ * Runs `it` when the gate that `yieldIfDue` gave opens: a cheaper way to
  * wait one's turn than awaiting the gate, for the many operations that do.
  */
-export function park(resume: () => void): void {
-  if (gate === null) queueMicrotask(resume);
-  else parked.push(resume);
+export function park(it: Parked): void {
+  if (gate === null) queueMicrotask(() => it.run());
+  else parked.push(it);
 }
 
 function open(): void {
@@ -248,52 +260,67 @@ function open(): void {
   gate = openGate = null;
   const resumes = parked;
   parked = [];
-  for (const resume of resumes) resume();
+  for (const it of resumes) it.run();
   resolve();
 }
 
 /**
- * Waits until `fd` may be readable (or writable), after a call on it would
- * have blocked. Resolves when the caller should try the call again; rejects
- * with the signal's reason on abort, or with EBADF when the socket is closed.
+ * Watches `fd` for `waiter`, after a call on it would have blocked: the
+ * waiter is told once, `ready` when the caller should try the call again,
+ * `fail` with the signal's reason on abort or with EBADF when the socket is
+ * closed. Throws when the poller refuses the socket or the signal is aborted.
  */
-export function readiness(fd: number, writing: boolean, signal?: AbortSignal): Promise<void> {
+export function watch(
+  fd: number,
+  writing: boolean,
+  waiter: Waiter,
+  signal: AbortSignal | undefined,
+): void {
   const p = getPoller();
   let known = entries.get(fd);
   if (known === undefined) {
-    if (p.add(fd) < 0) return Promise.reject(osError(native.errno()));
+    if (p.add(fd) < 0) throw osError(native.errno());
     known = { fd, readers: [], writers: [] };
     entries.set(fd, known);
   }
   const entry = known;
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  signal?.throwIfAborted();
   const list = writing ? entry.writers : entry.readers;
-  const promise = new Promise<void>(capture);
-  const w = captured!;
-  captured = null;
+  waiter.signal = signal;
+  waiter.onAbort = undefined;
   if (signal) {
-    w.signal = signal;
-    w.onAbort = () => {
-      list.splice(list.indexOf(w), 1);
-      settle(w);
+    const onAbort = waiter.onAbort = () => {
+      list.splice(list.indexOf(waiter), 1);
+      settle(waiter);
       want(entry);
-      w.reject(signal.reason);
+      waiter.fail(signal.reason);
       idle();
     };
-    signal.addEventListener("abort", w.onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
   }
-  list.push(w);
+  list.push(waiter);
   pending++;
   if (list.length === 1) want(entry);
   loop();
-  return promise;
 }
 
-let captured: Waiter | null = null;
-
-/** The executor of every wait's promise: one function, not a closure per wait. */
-function capture(resolve: () => void, reject: (reason: unknown) => void): void {
-  captured = { resolve, reject, signal: undefined, onAbort: undefined };
+/**
+ * Waits until `fd` may be readable (or writable), after a call on it would
+ * have blocked: {@link watch} as a promise.
+ */
+export function readiness(fd: number, writing: boolean, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    try {
+      watch(
+        fd,
+        writing,
+        { ready: resolve, fail: reject, signal: undefined, onAbort: undefined },
+        signal,
+      );
+    } catch (e) {
+      reject(e);
+    }
+  });
 }
 
 /**
@@ -308,7 +335,7 @@ export function forget(fd: number): void {
   for (const list of [entry.readers, entry.writers]) {
     for (const w of list.splice(0)) {
       settle(w);
-      w.reject(osError(E.EBADF));
+      w.fail(osError(E.EBADF));
     }
   }
   idle();
