@@ -25,10 +25,23 @@ import {
   linux,
 } from "./_structs.ts";
 
-/** Writes `us` microseconds as a struct timespec (two 64-bit fields on 64-bit systems). */
-function setTimespec(ts: BigInt64Array, us: number): void {
-  ts[0] = BigInt(Math.floor(us / 1e6));
-  ts[1] = BigInt(Math.round(us % 1e6) * 1000);
+/**
+ * A poller's timeout: `us` microseconds as a struct timespec (two 64-bit
+ * fields on 64-bit systems), rewritten only when it changes, since the
+ * reactor polls with the same few values and BigInts allocate.
+ */
+function timeoutSpec(): (us: number) => Uint8Array {
+  const ts = new BigInt64Array(2);
+  const bytes = new Uint8Array(ts.buffer);
+  let last = -1;
+  return (us) => {
+    if (us !== last) {
+      ts[0] = BigInt(Math.floor(us / 1e6));
+      ts[1] = BigInt(Math.round(us % 1e6) * 1000);
+      last = us;
+    }
+    return bytes;
+  };
 }
 
 // The same on Linux and macOS (fcntl.h).
@@ -251,8 +264,7 @@ export function loadPosix(): Native {
     const polled = new Uint8Array(size * MAX_EVENTS);
     const polledView = new DataView(polled.buffer);
     let last = view;
-    const timespec = new BigInt64Array(2);
-    const timespecBytes = new Uint8Array(timespec.buffer);
+    const timeout = timeoutSpec();
     const one = new Uint8Array(size);
     const oneView = new DataView(one.buffer);
     const ctl = (op: number, fd: number, flags: number) => {
@@ -279,8 +291,7 @@ export function loadPosix(): Native {
       poll(us) {
         let n;
         if (us > 0 && c.epoll_pwait2) {
-          setTimespec(timespec, us);
-          n = c.epoll_pwait2(epfd, polled, MAX_EVENTS, timespecBytes, null);
+          n = c.epoll_pwait2(epfd, polled, MAX_EVENTS, timeout(us), null);
         } else n = c.epoll_wait_now!(epfd, polled, MAX_EVENTS, Math.ceil(us / 1000));
         last = polledView;
         return n < 0 ? 0 : n;
@@ -324,8 +335,7 @@ export function loadPosix(): Native {
     const polled = new Uint8Array(kevent.size * MAX_EVENTS);
     const polledView = new DataView(polled.buffer);
     let last = eventsView;
-    const timespec = new BigInt64Array(2);
-    const timespecBytes = new Uint8Array(timespec.buffer);
+    const timeout = timeoutSpec();
     const changes = new Uint8Array(kevent.size * 2);
     const changesView = new DataView(changes.buffer);
     const apply = (n: number) => c.kevent!(kq, changes, n, null, 0, null);
@@ -353,8 +363,7 @@ export function loadPosix(): Native {
         }
       },
       poll(us) {
-        setTimespec(timespec, us);
-        const n = c.kevent!(kq, null, 0, polled, MAX_EVENTS, timespecBytes);
+        const n = c.kevent!(kq, null, 0, polled, MAX_EVENTS, timeout(us));
         last = polledView;
         return n < 0 ? 0 : n;
       },
