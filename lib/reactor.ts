@@ -290,7 +290,9 @@ export function watch(
   waiter.onAbort = undefined;
   if (signal) {
     const onAbort = waiter.onAbort = () => {
-      list.splice(list.indexOf(waiter), 1);
+      const at = list.indexOf(waiter);
+      if (at < 0) return; // already woken or forgotten: settled there
+      list.splice(at, 1);
       settle(waiter);
       want(entry);
       waiter.fail(signal.reason);
