@@ -233,7 +233,7 @@ for (let round = 1; round <= ROUNDS; round++) {
         const n = Number(m[1]);
         add(samples, `async-rate|${key}`, n / Number(m[2]));
         add(samples, `async-rate2|${key}`, (n - Math.floor(n / 2)) / Number(m[3]));
-        add(samples, `async-cpu|${key}`, (cpu1 - cpu0) / Number(m[1]) * 1e6);
+        add(samples, `async-cpu|${key}`, (cpu1 - cpu0) / n * 1e6);
         add(samples, `async-late|${key}`, late);
       }
     }
@@ -335,7 +335,6 @@ for (const pinned of [false, true]) {
   for (const conns of CONNS) {
     const key = (what: string, impl: AsyncImpl) => `${what}|${conns}|${pinned}|${impl}`;
     const ratio = pairedRatio(key("async-rate", "pysocket"), key("async-rate", "Deno"));
-    const ratio2 = pairedRatio(key("async-rate2", "pysocket"), key("async-rate2", "Deno"));
     ratios.push({
       label: `async ${conns} conn${conns > 1 ? "s" : ""}${pinned ? ", one core" : ""}`,
       vs: "Deno",
@@ -345,8 +344,8 @@ for (const pinned of [false, true]) {
       `| ${conns} | ${pinned ? "1 (taskset)" : "all"} | ${
         cell(samples.get(key("async-rate", "pysocket")))
       } | ${cell(samples.get(key("async-rate", "Deno")))} | ${ratio.toFixed(2)}× | ${
-        ratio2.toFixed(2)
-      }× | ${fmt(med(key("async-cpu", "pysocket")))} / ${fmt(med(key("async-cpu", "Deno")))} | ${
+        ratioCell(key("async-rate2", "pysocket"), key("async-rate2", "Deno"))
+      } | ${fmt(med(key("async-cpu", "pysocket")))} / ${fmt(med(key("async-cpu", "Deno")))} | ${
         fmt(Math.max(...samples.get(key("async-late", "pysocket"))!))
       } / ${fmt(Math.max(...samples.get(key("async-late", "Deno"))!))} |`,
     );

@@ -4,7 +4,7 @@
 
 import { native } from "../ffi/mod.ts";
 import { BlockingIOError, errno as E, osError, SendfileNotAvailableError } from "./errors.ts";
-import { park, type Parked, readiness, type Waiter, watch, yieldIfDue } from "./reactor.ts";
+import { park, readiness, type Waiter, watch, yieldIfDue } from "./reactor.ts";
 import { intoView, toBytes } from "./_args.ts";
 import type { Address } from "./address.ts";
 import { type Data, fileChunks, type SendfileSource, sendfileSource, Socket } from "./socket.ts";
@@ -104,8 +104,7 @@ function captureSettlers(resolve: (value: never) => void, reject: (reason: unkno
  * object and callbacks, not an async frame and a promise per wait: at one
  * connection every operation waits, and that has to cost little.
  */
-class Retry<T> implements Waiter, Parked {
-  signal: AbortSignal | undefined = undefined;
+class Retry<T> implements Waiter {
   onAbort: (() => void) | undefined = undefined;
   #resolve: (value: T) => void;
   #reject: (reason: unknown) => void;
@@ -114,7 +113,7 @@ class Retry<T> implements Waiter, Parked {
     readonly sock: Socket,
     readonly writing: boolean,
     readonly op: Op<T>,
-    readonly abort: AbortSignal | undefined,
+    public signal: AbortSignal | undefined,
     resolve: (value: T) => void,
     reject: (reason: unknown) => void,
   ) {
@@ -125,28 +124,23 @@ class Retry<T> implements Waiter, Parked {
   /** Waits for readiness; the waiter is registered in the same step as the call that blocked. */
   block(): void {
     try {
-      watch(this.sock.fileno(), this.writing, this, this.abort);
+      watch(this.sock.fileno(), this.writing, this, this.signal);
     } catch (e) {
       this.#reject(e);
     }
   }
 
-  /** Tries the call again: after the gate if it is shut, else now. */
+  /** Tries the call again: now, or after the gate if it is shut. */
   run(): void {
-    let got: T | typeof BLOCKED;
+    let got: T | typeof BLOCKED | typeof LATER;
     try {
-      if (yieldIfDue() !== null) return park(this);
-      this.abort?.throwIfAborted();
-      got = this.op();
+      got = tryNow(this.op, this.signal);
     } catch (e) {
       return this.#reject(e);
     }
-    if (got === BLOCKED) this.block();
-    else this.#resolve(got);
-  }
-
-  ready(): void {
-    this.run();
+    if (got === LATER) park(this);
+    else if (got === BLOCKED) this.block();
+    else this.#resolve(got as T);
   }
 
   fail(reason: unknown): void {
@@ -167,15 +161,13 @@ function method<T>(call: () => T): Op<T> {
 }
 
 /**
- * What a native call that returned `n` gives: its count, or BLOCKED; EINTR
- * runs `op` again (PEP 475), and any other failure throws.
+ * What a native call that returned `n` gives as an operation: its count, or
+ * BLOCKED; EINTR runs `op` again at once (PEP 475), and any other failure
+ * throws.
  */
 function counted(n: number, op: Op<number>): number | typeof BLOCKED {
-  if (n >= 0) return n;
-  const e = N.errno();
-  if (e === E.EAGAIN || e === E.EWOULDBLOCK) return BLOCKED;
-  if (e === E.EINTR) return op();
-  throw osError(e);
+  const r = firstTry(n);
+  return r === LATER ? op() : r;
 }
 
 /**

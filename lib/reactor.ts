@@ -31,13 +31,17 @@ import { native } from "../ffi/mod.ts";
 import type { Poller } from "../ffi/native.ts";
 import { errno as E, osError } from "./errors.ts";
 
+/** What waits at the gate: `run` when it opens. */
+export interface Parked {
+  run(): void;
+}
+
 /**
- * What waits for a socket: told once, by `ready` or by `fail`. `signal` and
- * `onAbort` belong to the reactor while the waiter is watched.
+ * What waits for a socket: told once, by `run` (the socket may be ready: try
+ * again, called from the reactor's task) or by `fail`. `signal` and `onAbort`
+ * belong to the reactor while the waiter is watched.
  */
-export interface Waiter {
-  /** The socket may be ready: try again (called from the reactor's task). */
-  ready(): void;
+export interface Waiter extends Parked {
   /** The wait failed: aborted, or the socket was closed. */
   fail(reason: unknown): void;
   signal: AbortSignal | undefined;
@@ -82,14 +86,17 @@ function want(entry: Entry): void {
 
 function wakeAll(entry: Entry, list: Waiter[]): void {
   if (list.length === 0) return;
-  // One waiter, the usual case, leaves the list without a copy.
-  const woken = list.length === 1 ? null : list.splice(0);
-  const one = woken === null ? list.pop()! : null;
-  if (one !== null) settle(one);
-  else for (const w of woken!) settle(w);
+  if (list.length === 1) {
+    // The usual case: one waiter leaves the list without a copy.
+    const w = list.pop()!;
+    settle(w);
+    want(entry);
+    return w.run();
+  }
+  const woken = list.splice(0);
+  for (const w of woken) settle(w);
   want(entry);
-  if (one !== null) one.ready();
-  else for (const w of woken!) w.ready();
+  for (const w of woken) w.run();
 }
 
 // The events of one wait, read out before anyone is woken (Poller.event
@@ -237,11 +244,6 @@ function heartbeat(): void {
   }
 }
 
-/** What waits at the gate. */
-export interface Parked {
-  run(): void;
-}
-
 let parked: Parked[] = [];
 
 /**
@@ -316,7 +318,7 @@ export function readiness(fd: number, writing: boolean, signal?: AbortSignal): P
       watch(
         fd,
         writing,
-        { ready: resolve, fail: reject, signal: undefined, onAbort: undefined },
+        { run: resolve, fail: reject, signal: undefined, onAbort: undefined },
         signal,
       );
     } catch (e) {
