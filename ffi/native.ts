@@ -90,6 +90,11 @@ export interface Poller {
   event(i: number): [fd: number, readable: boolean, writable: boolean];
   /** Makes a pending wait return soon. */
   wake(): void;
+  /**
+   * Says that descriptor `fd` is in use, so that the poller can make room
+   * for the ones that follow before they are needed (Linux: see epollPoller).
+   */
+  reserve?(fd: number): void;
 }
 
 /** The native backend. */

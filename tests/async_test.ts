@@ -359,6 +359,66 @@ b.close();
   assert.ok(took < 3000, `the process took ${took.toFixed(0)} ms to end`);
 });
 
+Deno.test({
+  name: "the reactor grows the descriptor table ahead of need, from another thread",
+  // Linux only: growing the table there waits for an RCU grace period.
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    // A process of its own, whose table starts at the kernel's 64 slots.
+    const script = `
+import * as socket from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+const status = () => Deno.readTextFileSync("/proc/self/status");
+const slots = () => Number(/FDSize:\\s+(\\d+)/.exec(status())![1]);
+const limit = Number(/Max open files\\s+(\\d+)/.exec(Deno.readTextFileSync("/proc/self/limits"))![1]);
+const socks: socket.Socket[] = [];
+const pending: Promise<unknown>[] = [];
+const abort = new AbortController();
+let highest = 0;
+function watched(): void {
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  socks.push(a, b);
+  highest = Math.max(highest, b.fileno());
+  pending.push(socket.sock_recv(a, 1, { signal: abort.signal }).catch(() => {}));
+}
+async function grownTo(n: number): Promise<number> {
+  for (let i = 0; i < 300 && slots() < n; i++) await new Promise((r) => setTimeout(r, 10));
+  return slots();
+}
+const before = slots();
+watched();
+const first = await grownTo(1024);
+const firstHighest = highest;
+while (highest < 300) watched();
+const second = limit >= 4096 ? await grownTo(4096) : 0;
+abort.abort();
+await Promise.all(pending);
+for (const s of socks) s.close();
+console.log(JSON.stringify({ before, first, firstHighest, second, highest, limit }));
+`;
+    const file = Deno.makeTempFileSync({ suffix: ".ts" });
+    Deno.writeTextFileSync(file, script);
+    // (reading /proc/self/limits takes --allow-all)
+    const out = await new Deno.Command(Deno.execPath(), { args: ["run", "--allow-all", file] })
+      .output();
+    Deno.removeSync(file);
+    assert.ok(out.success, decoder.decode(out.stderr));
+    const r = JSON.parse(decoder.decode(out.stdout));
+    // A new process's table is as large as its parent's highest open
+    // descriptor needed (256 under this test's shell), so it can only be
+    // bounded.
+    assert.ok(r.before < 4096, `the table had ${r.before} slots to begin with`);
+    if (r.before < 1024) {
+      assert.equal(r.first, 1024, "the first watched socket grows the table to 1,024 slots");
+      assert.ok(r.firstHighest < r.before, `descriptors reached ${r.firstHighest}`);
+    }
+    if (r.limit >= 4096) {
+      assert.equal(r.second, 4096, "a watched descriptor past 256 grows it to 4,096");
+      assert.ok(r.highest < 1024, `descriptors reached ${r.highest}`);
+    }
+  },
+});
+
 Deno.test(
   "Socket.readable and writable are web streams: pipeTo, TextDecoderStream and BYOB reads",
   async () => {

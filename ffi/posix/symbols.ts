@@ -154,6 +154,15 @@ export const linuxSymbols = {
     parameters: ["i32", "buffer", "i32", "i32"],
     result: "i32",
   },
+  // int fcntl(int fd, int cmd, int arg) as F_DUPFD_CLOEXEC, run on another
+  // thread: what grows the descriptor table ahead of need (see epollPoller).
+  // (fcntl is variadic, but on Linux an int argument goes where a fixed one would.)
+  fcntl_dupfd_later: {
+    name: "fcntl",
+    parameters: ["i32", "i32", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
   // int eventfd(unsigned int initval, int flags)
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
   // int *__errno_location(void): the calling thread's errno
