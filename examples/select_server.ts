@@ -23,7 +23,10 @@ const LIMIT = 1 << 20;
 const server = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
 server.bind([args.host, PORT]);
-server.listen(5);
+// The tutorial's listen(5) overflows under a burst of clients: the kernel
+// falls back to SYN cookies, and once 2 of the test's 20 clients did not get
+// their bytes back while it counted 2 failed cookies. So this takes the default.
+server.listen();
 server.setblocking(false);
 announce(server);
 
