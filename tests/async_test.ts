@@ -364,7 +364,7 @@ Deno.test({
   // Linux only: growing the table there waits for an RCU grace period.
   ignore: Deno.build.os !== "linux",
   async fn() {
-    // A process of its own, whose table starts at the kernel's 64 slots.
+    // A process of its own, where the reactor has grown nothing yet.
     const script = `
 import * as socket from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
 const status = () => Deno.readTextFileSync("/proc/self/status");

@@ -281,9 +281,9 @@ export function loadPosix(): Native {
     // RCU grace period: 10 to 30 ms on the test machines, once per doubling
     // from 64 slots. In the event loop's thread, that stalled every timer and
     // connection as a server accepted its 1,000 clients. So the table grows
-    // ahead, on another thread: a duplicate of the epoll descriptor at slot
-    // room - 1 makes the kernel grow it, and is closed again. A thread that
-    // needs a slot the table already has does not wait for that.
+    // ahead, on another thread: a duplicate of the epoll descriptor in the
+    // last slot of the size wanted makes the kernel grow it, and is closed
+    // again. A thread that needs a slot the table already has does not wait.
     let room = 64, growing = false;
     const grow = (to: number) => {
       growing = true;
