@@ -284,14 +284,18 @@ export function loadPosix(): Native {
     // ahead, on another thread: a duplicate of the epoll descriptor in the
     // last slot of the size wanted makes the kernel grow it, and is closed
     // again. A thread that needs a slot the table already has does not wait.
-    let room = 64, growing = false;
-    const grow = (to: number) => {
+    // A quarter of the way in, the table grows, well before it is full.
+    let room = 64, top = 0, growing = false;
+    const grow = () => {
+      const to = Math.max(1024, room * 4);
       growing = true;
       c.fcntl_dupfd_later!(epfd, p.F_DUPFD_CLOEXEC, to - 1).then((dup) => {
         growing = false;
         if (dup >= 0) c.close(dup);
         // No room past the limit on open files (RLIMIT_NOFILE): stop there.
         room = dup >= 0 ? to : Infinity;
+        // What was registered meanwhile may call for more already.
+        if (top >= room / 4) grow();
       });
     };
     return {
@@ -334,8 +338,8 @@ export function loadPosix(): Native {
         c.write(wakefd, counterBytes, 8n);
       },
       reserve(fd) {
-        // A quarter of the way in: the table grows well before it is full.
-        if (fd >= room / 4 && !growing) grow(Math.max(1024, room * 4));
+        if (fd > top) top = fd;
+        if (top >= room / 4 && !growing) grow();
       },
     };
   }
