@@ -147,10 +147,10 @@ let scheduled = false;
  * event loop is held that long when nothing comes, so no longer than a turn;
  * and a wait that found nothing makes the next ones only look, but for one
  * in RETRY. Not shorter either: the answer comes long before the timeout on
- * a busy connection, yet with a 1 ms timeout each wait cost the server 2 to
- * 3 µs more CPU (the kernel's timer for it, on the test machines) than with
- * 4 ms, which at one connection pinned to one core meant 1.04 against 1.27
- * times Deno's round trips.
+ * a busy connection, yet with a 1 ms timeout the server spent 3 µs (pinned to
+ * one core) to 9 µs (not pinned) more CPU per round trip at one connection
+ * than with 4 ms, for the kernel's timer, on the test machines; pinned, that
+ * meant 1.02 against 1.24 times Deno's round trips.
  */
 const POLL_US = 4000;
 const MISSES = 1, RETRY = 32;
