@@ -16,7 +16,7 @@
 //   after every microtask), the reactor waits on this thread for at most a
 //   turn's 4 ms: on a busy connection the peer's answer usually comes within
 //   that, and a wait on this thread costs no thread hop; after such a wait
-//   that found nothing, it only looks, but for one in a while;
+//   that found nothing, it only looks, but for one wait in RETRY;
 // - otherwise one wait runs on another thread (nonblocking FFI) and returns
 //   up to 1,024 events as a task of its own; at most one is in flight;
 // - when no waiter is left, that wait is woken (eventfd) so that a program

@@ -284,7 +284,8 @@ export function loadPosix(): Native {
     // ahead, on another thread: a duplicate of the epoll descriptor in the
     // last slot of the size wanted makes the kernel grow it, and is closed
     // again. A thread that needs a slot the table already has does not wait.
-    // A quarter of the way in, the table grows, well before it is full.
+    // It grows once the highest descriptor registered is a quarter of the way
+    // in, well before the table is full.
     let room = 64, top = 0, growing = false;
     const grow = () => {
       const to = Math.max(1024, room * 4);
