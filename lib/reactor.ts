@@ -9,9 +9,10 @@
 // - every operation first tries the system call, and only when that would
 //   block does it register a waiter, in the same synchronous step, so an edge
 //   that comes after the failed call is always seen;
-// - each woken waiter simply tries its call again, there and then in the
-//   reactor's task (a callback, not a promise per wait), so a stale event
-//   costs one failed call and nothing more;
+// - each woken waiter simply tries its call again in the reactor's task (a
+//   callback, not a promise per wait), so a stale event costs one failed
+//   call and nothing more; the woken run a few at a time, with what their
+//   callers then do in between, so that the turn's clock sees that work too;
 // - once the woken operations have done their work (an immediate, which runs
 //   after every microtask), the reactor waits on this thread for at most a
 //   turn's 4 ms: on a busy connection the peer's answer usually comes within
@@ -94,12 +95,48 @@ function wakeAll(entry: Entry, list: Waiter[]): void {
     const w = list.pop()!;
     settle(w);
     want(entry);
-    return w.run();
+    return void (woken[wokenCount++] = w);
   }
-  const woken = list.splice(0);
-  for (const w of woken) settle(w);
+  for (const w of list.splice(0)) {
+    settle(w);
+    woken[wokenCount++] = w;
+  }
   want(entry);
-  for (const w of woken) w.run();
+}
+
+/**
+ * Woken waiters that have not run yet, in order. They run CHUNK at a time:
+ * what their callers do once woken (a close after the end of a stream, say)
+ * comes as microtasks, and those run between the chunks, where the clock can
+ * see them. When all ran at once, the reads that found 1,000 streams ended
+ * left 1,000 closes to one task, and a 10 ms timer fired up to 37 ms late.
+ * Once the turn is up, the rest wait at the gate.
+ */
+// (An array emptied by `length = 0` gives its storage back and allocates
+// anew at the next push: slots are cleared instead, the count kept apart.)
+const woken: (Parked | undefined)[] = [];
+let wokenCount = 0, next = 0;
+const CHUNK = 8;
+
+function runWoken(): void {
+  if (gate === null && next > 0) {
+    const now = performance.now();
+    if (now - turnStart >= TURN_MS) shut(now);
+  }
+  const end = gate !== null ? next : Math.min(wokenCount, next + CHUNK);
+  while (next < end) {
+    const w = woken[next]!;
+    woken[next++] = undefined;
+    w.run();
+  }
+  if (gate !== null) {
+    while (next < wokenCount) {
+      parked.push(woken[next]!);
+      woken[next++] = undefined;
+    }
+  }
+  if (next < wokenCount) return queueMicrotask(runWoken);
+  wokenCount = next = 0;
 }
 
 // The events of one wait, read out before anyone is woken (Poller.event
@@ -132,6 +169,7 @@ function dispatch(n: number, threaded: boolean): void {
     if (readyBits[i] & 1) wakeAll(entry, entry.readers);
     if (readyBits[i] & 2) wakeAll(entry, entry.writers);
   }
+  runWoken();
   loop();
 }
 
@@ -201,9 +239,15 @@ export function yieldIfDue(): Promise<void> | null {
   unclocked = 0;
   const now = performance.now();
   if (now - turnStart < TURN_MS) return null;
-  // One shared gate: everything that yields now resumes in one later task,
-  // and shares that task's budget instead of each getting a fresh one.
-  gate = new Promise((resolve) => openGate = resolve);
+  return shut(now);
+}
+
+/**
+ * Shuts the gate: everything that yields from now on resumes in one later
+ * task, and shares that task's budget instead of each getting a fresh one.
+ */
+function shut(now: number): Promise<void> {
+  const shut = gate = new Promise<void>((resolve) => openGate = resolve);
   if (timersHeldUp(now)) {
     // Open after the heartbeat, a timer task: due timers run before it.
     // The heartbeat keeps the program alive meanwhile, as the gate must.
@@ -213,7 +257,7 @@ export function yieldIfDue(): Promise<void> | null {
     // An immediate: a turn of the event loop of its own, at once.
     setImmediate(open);
   }
-  return gate;
+  return shut;
 }
 
 const CLOCK_EVERY = 8;
@@ -271,9 +315,9 @@ function open(): void {
   turnStart = performance.now();
   const resolve = openGate!;
   gate = openGate = null;
-  const resumes = parked;
+  for (const it of parked) woken[wokenCount++] = it;
   parked = [];
-  for (const it of resumes) it.run();
+  runWoken();
   resolve();
 }
 

@@ -319,6 +319,52 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "timers run between turns when every woken sock_recv's caller works for a while",
+  async () => {
+    // The reads are cheap and the work comes after them, where a clock read
+    // before each operation would not see it. Counted, not timed: how many
+    // callers did their 0.3 ms of work between two runs of a 5 ms timer.
+    // When the reactor ran every woken waiter at once, all 200 ran in one
+    // task at every round.
+    const N = 200, ROUNDS = 8, WORK_MS = 0.3;
+    const pairs = Array.from({ length: N }, () => socket.socketpair());
+    for (const [a, b] of pairs) {
+      a.setblocking(false);
+      b.setblocking(false);
+    }
+    let served = 0, most = 0, since = 0;
+    const timer = setInterval(() => {
+      most = Math.max(most, served - since);
+      since = served;
+    }, 5);
+    try {
+      const readers = pairs.map(async ([a]) => {
+        for (let r = 0; r < ROUNDS; r++) {
+          assert.equal((await socket.sock_recv(a, 10)).length, 1);
+          const until = performance.now() + WORK_MS;
+          while (performance.now() < until); // the caller's own work
+          served++;
+        }
+      });
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const [, b] of pairs) b.send("x");
+        while (served < round * N) await new Promise((r) => setTimeout(r, 5));
+      }
+      await Promise.all(readers);
+    } finally {
+      clearInterval(timer);
+      for (const [a, b] of pairs) {
+        a.close();
+        b.close();
+      }
+    }
+    // A turn lasts about 4 ms, some 16 of these, and timers run at least
+    // every other turn.
+    assert.ok(most <= N / 2, `${most} of ${N} callers ran between two runs of a 5 ms timer`);
+  },
+);
+
 Deno.test("sock_sendto and sock_recvfrom move datagrams", async () => {
   using a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   a.bind(["127.0.0.1", 0]);
