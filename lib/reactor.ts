@@ -123,8 +123,8 @@ function runWoken(): void {
     const now = performance.now();
     if (now - turnStart >= TURN_MS) shut(now);
   }
-  const end = gate !== null ? next : Math.min(wokenCount, next + CHUNK);
-  while (next < end) {
+  // (A waiter that runs may shut the gate too.)
+  for (const end = Math.min(wokenCount, next + CHUNK); next < end && gate === null;) {
     const w = woken[next]!;
     woken[next++] = undefined;
     w.run();
@@ -247,7 +247,7 @@ export function yieldIfDue(): Promise<void> | null {
  * task, and shares that task's budget instead of each getting a fresh one.
  */
 function shut(now: number): Promise<void> {
-  const shut = gate = new Promise<void>((resolve) => openGate = resolve);
+  gate = new Promise<void>((resolve) => openGate = resolve);
   if (timersHeldUp(now)) {
     // Open after the heartbeat, a timer task: due timers run before it.
     // The heartbeat keeps the program alive meanwhile, as the gate must.
@@ -257,7 +257,7 @@ function shut(now: number): Promise<void> {
     // An immediate: a turn of the event loop of its own, at once.
     setImmediate(open);
   }
-  return shut;
+  return gate;
 }
 
 const CLOCK_EVERY = 8;

@@ -359,8 +359,8 @@ Deno.test(
         b.close();
       }
     }
-    // A turn lasts about 4 ms, some 16 of these, and timers run at least
-    // every other turn.
+    // A turn lasts about 4 ms, a dozen or two of these, and timers run at
+    // least every other turn.
     assert.ok(most <= N / 2, `${most} of ${N} callers ran between two runs of a 5 ms timer`);
   },
 );
