@@ -25,11 +25,11 @@
 // - since on loopback a chain of operations can keep succeeding without ever
 //   waiting, an operation that finds the current task older than a few
 //   milliseconds first yields to the event loop (yieldIfDue): it parks until
-//   a later task opens the gate, which then runs every parked operation in
-//   one go; that task is an immediate, a turn that costs microseconds, unless
-//   Deno's timers have been held up (a heartbeat timer that should have run
-//   has not), and then it is an immediate that the heartbeat sets, so that
-//   every due timer runs first.
+//   a later task opens the gate, which then runs the parked operations as it
+//   runs the woken, a few at a time, until that turn is up; that task is an
+//   immediate, a turn that costs microseconds, unless Deno's timers have been
+//   held up (a heartbeat timer that should have run has not), and then it is
+//   an immediate that the heartbeat sets, so that every due timer runs first.
 
 import { native } from "../ffi/mod.ts";
 import type { Poller } from "../ffi/native.ts";
