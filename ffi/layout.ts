@@ -25,7 +25,7 @@ export const linux: Layout = {
   littleEndian: true,
 };
 
-/** macOS (x86_64 and arm64): see shared/reference/darwin/darwin-layouts.md. */
+/** macOS (x86_64 and arm64): see tools/reference/darwin/darwin-layouts.md. */
 export const darwin: Layout = {
   saLen: true,
   storage: 128,

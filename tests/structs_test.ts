@@ -1,6 +1,6 @@
 // The POSIX backend's struct coding (msghdr, cmsghdr, addrinfo, kevent) and its
 // variadic-call signatures, checked byte for byte for every platform on this
-// machine: macOS against shared/reference/darwin/darwin-layouts.md, Linux
+// machine: macOS against tools/reference/darwin/darwin-layouts.md, Linux
 // against offsets that gcc prints from the glibc headers.
 
 import assert from "node:assert/strict";
@@ -40,7 +40,7 @@ interface Reference {
   cmsgSpace: Map<number, number>;
 }
 
-const REFERENCE = new URL("../../shared/reference/darwin/darwin-layouts.md", import.meta.url);
+const REFERENCE = new URL("../tools/reference/darwin/darwin-layouts.md", import.meta.url);
 
 /** Reads the darwin reference: "### struct NAME: size N" headings and their tables. */
 function darwinReference(): Reference {
@@ -316,7 +316,7 @@ Deno.test("this machine's backend calls fcntl and ioctl through the signature it
 });
 
 Deno.test("the macOS platform table takes its fcntl, ioctl and socket values from the reference", () => {
-  const dir = new URL("../../shared/reference/darwin/", import.meta.url);
+  const dir = new URL("../tools/reference/darwin/", import.meta.url);
   const main: Record<string, number> = JSON.parse(
     Deno.readTextFileSync(new URL("darwin-constants.json", dir)),
   );
@@ -353,7 +353,7 @@ Deno.test("the macOS kqueue reactor's struct kevent coding and values match the 
   });
   assert.deepEqual(decodeKevent(view, 1), ev);
 
-  const dir = new URL("../../shared/reference/darwin/", import.meta.url);
+  const dir = new URL("../tools/reference/darwin/", import.meta.url);
   const values: Record<string, number | { value: number }> = {
     ...JSON.parse(Deno.readTextFileSync(new URL("darwin-constants-extra.json", dir))),
     ...JSON.parse(Deno.readTextFileSync(new URL("darwin-constants.json", dir))),

@@ -1,5 +1,5 @@
 // Each OS's constant and errno tables, read on any OS: macOS's checked against
-// the reference values in shared/reference/darwin/ (from the xnu headers),
+// the reference values in tools/reference/darwin/ (from the xnu headers),
 // Windows's (from the mingw-w64 headers) against known Winsock values here and
 // against a mingw-compiled probe in the Windows lane (tests/windows_test.ts).
 import assert from "node:assert/strict";
@@ -13,7 +13,7 @@ import { errnos as windowsErrnos } from "../ffi/windows/errno.ts";
 import { AddressCodec } from "../lib/address.ts";
 import * as socket from "../mod.ts";
 
-const reference = new URL("../../shared/reference/darwin/", import.meta.url);
+const reference = new URL("../tools/reference/darwin/", import.meta.url);
 const read = (name: string) => JSON.parse(Deno.readTextFileSync(new URL(name, reference)));
 
 Deno.test("the macOS constant table holds every reference value, and no name macOS lacks", () => {

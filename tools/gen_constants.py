@@ -30,7 +30,7 @@ with open("ffi/posix/constants_linux.ts", "w") as f:
 # lib/constants.ts: one typed, documented export per name. A name every
 # supported OS has is `number`; one some OS lacks is `number | undefined`.
 import json, os
-ref = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "reference", "darwin", "darwin-constants.json")
+ref = os.path.join(os.path.dirname(__file__), "reference", "darwin", "darwin-constants.json")
 darwin = {k for k, v in json.load(open(ref)).items() if isinstance(v, int)}
 # The Windows table comes from tools/gen_windows.py (mingw-w64 headers).
 import re

@@ -73,7 +73,7 @@ export const linux: Platform = {
   },
 };
 
-/** macOS (x86_64 and arm64): shared/reference/darwin/darwin-layouts.md. */
+/** macOS (x86_64 and arm64): tools/reference/darwin/darwin-layouts.md. */
 export const darwin: Platform = {
   os: "darwin",
   library: "/usr/lib/libSystem.B.dylib",
