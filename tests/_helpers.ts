@@ -13,11 +13,59 @@ export const E: Readonly<Record<string, number>> = native.errnos;
  */
 export const windows: boolean = Deno.build.os === "windows";
 
-/** Runs python3 code and parses the JSON it prints. */
-export function python<T = unknown>(code: string): T {
-  const out = new Deno.Command("python3", { args: ["-c", code], stderr: "inherit" }).outputSync();
-  if (!out.success) throw new Error(`python3 failed on:\n${code}`);
-  return JSON.parse(new TextDecoder().decode(out.stdout)) as T;
+export const decoder: TextDecoder = new TextDecoder();
+
+/** Runs code in python3 (or the given python) and parses the JSON it prints. */
+export function python<T = unknown>(code: string, command = "python3"): T {
+  const out = new Deno.Command(command, { args: ["-c", code], stderr: "inherit" }).outputSync();
+  if (!out.success) throw new Error(`${command} failed on:\n${code}`);
+  return JSON.parse(decoder.decode(out.stdout)) as T;
+}
+
+/** A python3 on this machine: its command and version. */
+export interface Python {
+  command: string;
+  version: string;
+}
+
+/**
+ * Every python3 on this machine that runs, each once: the first on PATH,
+ * Debian's /usr/bin/python3, and any python3.13 or python3.14, on PATH or
+ * under pyenv. Builds differ (Debian's has Bluetooth), so a table checked
+ * against one only is checked against that build.
+ */
+export function pythons(): Python[] {
+  const home = Deno.env.get("HOME") ?? "";
+  const pyenv = Deno.env.get("PYENV_ROOT") ?? `${home}/.pyenv`;
+  const candidates = ["python3", "/usr/bin/python3", "python3.13", "python3.14"];
+  try {
+    for (const entry of Deno.readDirSync(`${pyenv}/versions`)) {
+      const minor = entry.name.match(/^3\.(13|14)\.\d+$/)?.[1];
+      if (minor) candidates.push(`${pyenv}/versions/${entry.name}/bin/python3.${minor}`);
+    }
+  } catch {
+    // no pyenv here
+  }
+  const found = new Map<string, Python>();
+  for (const command of candidates) {
+    let out;
+    try {
+      out = new Deno.Command(command, {
+        args: [
+          "-c",
+          "import os, sys; print(os.path.realpath(sys.executable), sys.version.split()[0])",
+        ],
+        stdout: "piped",
+        stderr: "null",
+      }).outputSync();
+    } catch {
+      continue; // not installed
+    }
+    if (!out.success) continue; // a pyenv shim with no version behind it
+    const [path, version] = decoder.decode(out.stdout).trim().split(" ");
+    if (!found.has(path)) found.set(path, { command, version });
+  }
+  return [...found.values()];
 }
 
 /** The number of descriptors this process has open. */
@@ -47,5 +95,3 @@ export function jsName(pyName: string): string {
   if (pyName === "ExceptionGroup") return "AggregateError";
   return pyName;
 }
-
-export const decoder: TextDecoder = new TextDecoder();

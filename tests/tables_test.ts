@@ -15,21 +15,63 @@ import * as socket from "../mod.ts";
 
 const reference = new URL("../tools/reference/darwin/", import.meta.url);
 const read = (name: string) => JSON.parse(Deno.readTextFileSync(new URL(name, reference)));
+/** CPython's names, as tools/gen_tables.py reads them. */
+const cpythonEntries: { name?: string; value?: string }[] = JSON.parse(
+  Deno.readTextFileSync(
+    new URL("../tools/reference/cpython/socket_constants.json", import.meta.url),
+  ),
+).entries;
 
-Deno.test("the macOS constant table holds every reference value, and no name macOS lacks", () => {
+Deno.test("the macOS table holds Python's names with the reference's values, and no name macOS lacks", () => {
   const ref = read("darwin-constants.json") as Record<string, unknown>;
   const extra = read("darwin-constants-extra.json") as Record<string, { value: number }>;
-  const values = Object.entries(ref).filter(([, v]) => typeof v === "number");
-  for (const [name, value] of values) {
-    assert.equal(darwin[name] ?? system[name], value, name);
+  const more = read("darwin-constants-cpython.json") as Record<string, { value: number }>;
+  const header = (name: string) =>
+    (ref[name] as number | undefined) ?? extra[name]?.value ?? more[name]?.value;
+  // What CPython gives each name first: the header's macro, or a value of its own.
+  const cpython = new Map<string, string>();
+  for (const e of cpythonEntries) if (e.name && !cpython.has(e.name)) cpython.set(e.name, e.value!);
+  const own = new Set(
+    cpythonEntries.filter((e) => e.name && e.value !== e.name).map((e) => e.name),
+  );
+  for (const [name, value] of Object.entries(darwin)) {
+    if (["EBADF", "EAGAIN", "EWOULDBLOCK"].includes(name)) {
+      assert.equal(value, darwinErrnos[name], name); // socket.py takes them from errno
+    } else if (cpython.get(name) === name && header(name) !== undefined) {
+      assert.equal(value, header(name), name);
+    } else {
+      assert.ok(own.has(name), `${name}: neither a header's value nor one CPython gives`);
+    }
   }
-  for (const name of ref.absent as string[]) assert.equal(darwin[name], undefined, name);
-  // Every name in the tables comes from the reference: the main file or, for
-  // a few fcntl values, the extra one.
-  const fromExtra = Object.keys(system).filter((name) => !(name in ref));
-  for (const name of fromExtra) assert.equal(system[name], extra[name].value, name);
-  assert.deepEqual(fromExtra.sort(), ["F_DUPFD_CLOEXEC", "O_CLOEXEC"]);
-  assert.equal(Object.keys(darwin).length + Object.keys(system).length, values.length + 2);
+  // A name the headers lack is there only where CPython gives a value of its own.
+  for (const name of [...ref.absent as string[], ...more.absent as unknown as string[]]) {
+    if (!own.has(name)) assert.equal(darwin[name], undefined, name);
+  }
+  for (
+    const name of [
+      "AF_LINK",
+      "AF_SYSTEM",
+      "PF_SYSTEM",
+      "SYSPROTO_CONTROL",
+      "LOCAL_PEERCRED",
+      "MSG_EOF",
+      "TCP_KEEPALIVE",
+      "SOL_IP",
+      "SOL_TCP",
+      "SOL_UDP",
+    ]
+  ) {
+    assert.ok(Number.isInteger(darwin[name]), name);
+  }
+  // Python's fallbacks where the headers have no such name, and CPython's own expression.
+  assert.deepEqual([darwin.SOL_IP, darwin.SOL_TCP, darwin.SOL_UDP], [0, 6, 17]);
+  assert.equal(darwin.IOCTL_VM_SOCKETS_GET_LOCAL_CID, 0x20000000 | (7 << 8) | 0xb9);
+  // The backend's own values come from the reference too, and are not Python's names.
+  for (const [name, value] of Object.entries(system)) {
+    assert.equal(value, header(name), name);
+    assert.ok(!cpython.has(name), name);
+  }
+  assert.equal(system.SO_NOSIGPIPE, 0x1022);
 });
 
 Deno.test("the macOS errno table equals the reference, and differs from Linux where the headers do", () => {
@@ -154,6 +196,18 @@ Deno.test("the Windows tables hold Winsock's values where they differ from Linux
   assert.equal(windowsTable.SO_EXCLUSIVEADDRUSE, -5);
   assert.equal(windowsTable.SOMAXCONN, 0x7fffffff);
   assert.equal(windowsTable.AF_PACKET, undefined);
+  // The Windows SDK's ws2ipdef.h values (tools/reference/windows/).
+  assert.deepEqual(
+    ["TCP_MAXSEG", "TCP_KEEPIDLE", "TCP_FASTOPEN", "TCP_KEEPCNT", "TCP_KEEPINTVL"].map((n) =>
+      windowsTable[n]
+    ),
+    [4, 3, 15, 16, 17],
+  );
+  assert.deepEqual([windowsTable.SOL_IP, windowsTable.SOL_TCP, windowsTable.SOL_UDP], [0, 6, 17]);
+  // CPython stores constants in a C long, 32 bits on Windows: 0xffffffff reads as -1 there.
+  assert.equal(windowsTable.INADDR_BROADCAST, -1);
+  assert.equal(windowsTable.EWOULDBLOCK, 10035, "errno's, as socket.py takes it");
+  assert.equal(windowsTable.FIONBIO, undefined, "the backend's own, not Python's");
   assert.equal(windowsErrnos.EWOULDBLOCK, 10035);
   assert.equal(windowsErrnos.ECONNREFUSED, 10061);
   assert.equal(windowsErrnos.EINTR, 4, "the C runtime's, as Python's errno module has it");

@@ -12,7 +12,7 @@ import { windows as layout } from "../ffi/layout.ts";
 import { Program, run } from "../examples/_run.ts";
 import { decoder, windows } from "./_helpers.ts";
 
-// Built by .ci/windows with `python3 tools/gen_windows.py --probe`.
+// Built by .ci/windows with `python3 tools/gen_tables.py --probe`.
 const PROBE = Deno.env.get("PYSOCKET_WINDOWS_PROBE");
 
 Deno.test("the Windows constant, errno and struct tables match what mingw-w64 compiles", {

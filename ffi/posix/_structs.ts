@@ -85,7 +85,7 @@ export const darwin: Platform = {
   O_CLOEXEC: darwinSystem.O_CLOEXEC,
   F_DUPFD_CLOEXEC: darwinSystem.F_DUPFD_CLOEXEC,
   FIONBIO: darwinSystem.FIONBIO,
-  SO_NOSIGPIPE: darwinConstants.SO_NOSIGPIPE,
+  SO_NOSIGPIPE: darwinSystem.SO_NOSIGPIPE,
   ai: { addrlen: 16, canonname: 24, addr: 32, next: 40, size: 48 },
   msg: {
     size: 48,
