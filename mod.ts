@@ -25,6 +25,16 @@
 
 export * from "./lib/constants.ts";
 export {
+  AddressFamily,
+  AddressInfo,
+  type EnumMethods,
+  type FlagMethods,
+  type IntEnum,
+  type IntFlag,
+  MsgFlag,
+  SocketKind,
+} from "./lib/enums.ts";
+export {
   BlockingIOError,
   BrokenPipeError,
   ChildProcessError,

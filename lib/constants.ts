@@ -1780,3 +1780,163 @@ export const VMADDR_PORT_ANY: number | undefined = C.VMADDR_PORT_ANY;
  *
  * Availability: Linux, macOS; `undefined` where the OS lacks it. */
 export const VM_SOCKETS_INVALID_VERSION: number | undefined = C.VM_SOCKETS_INVALID_VERSION;
+
+/** The members of Python's `socket.AddressFamily` (IntEnum): every upper-case `AF_*`
+ * name; one some supported OS lacks is optional. */
+export interface AddressFamilyMembers {
+  /** `socket.AddressFamily.AF_ALG`. */
+  readonly AF_ALG?: number;
+  /** `socket.AddressFamily.AF_APPLETALK`. */
+  readonly AF_APPLETALK: number;
+  /** `socket.AddressFamily.AF_ASH`. */
+  readonly AF_ASH?: number;
+  /** `socket.AddressFamily.AF_ATMPVC`. */
+  readonly AF_ATMPVC?: number;
+  /** `socket.AddressFamily.AF_ATMSVC`. */
+  readonly AF_ATMSVC?: number;
+  /** `socket.AddressFamily.AF_AX25`. */
+  readonly AF_AX25?: number;
+  /** `socket.AddressFamily.AF_BLUETOOTH`. */
+  readonly AF_BLUETOOTH?: number;
+  /** `socket.AddressFamily.AF_BRIDGE`. */
+  readonly AF_BRIDGE?: number;
+  /** `socket.AddressFamily.AF_CAN`. */
+  readonly AF_CAN?: number;
+  /** `socket.AddressFamily.AF_ECONET`. */
+  readonly AF_ECONET?: number;
+  /** `socket.AddressFamily.AF_HYPERV`. */
+  readonly AF_HYPERV?: number;
+  /** `socket.AddressFamily.AF_INET`. */
+  readonly AF_INET: number;
+  /** `socket.AddressFamily.AF_INET6`. */
+  readonly AF_INET6: number;
+  /** `socket.AddressFamily.AF_IPX`. */
+  readonly AF_IPX: number;
+  /** `socket.AddressFamily.AF_IRDA`. */
+  readonly AF_IRDA?: number;
+  /** `socket.AddressFamily.AF_KEY`. */
+  readonly AF_KEY?: number;
+  /** `socket.AddressFamily.AF_LINK`. */
+  readonly AF_LINK?: number;
+  /** `socket.AddressFamily.AF_LLC`. */
+  readonly AF_LLC?: number;
+  /** `socket.AddressFamily.AF_NETBEUI`. */
+  readonly AF_NETBEUI?: number;
+  /** `socket.AddressFamily.AF_NETLINK`. */
+  readonly AF_NETLINK?: number;
+  /** `socket.AddressFamily.AF_NETROM`. */
+  readonly AF_NETROM?: number;
+  /** `socket.AddressFamily.AF_PACKET`. */
+  readonly AF_PACKET?: number;
+  /** `socket.AddressFamily.AF_PPPOX`. */
+  readonly AF_PPPOX?: number;
+  /** `socket.AddressFamily.AF_QIPCRTR`. */
+  readonly AF_QIPCRTR?: number;
+  /** `socket.AddressFamily.AF_RDS`. */
+  readonly AF_RDS?: number;
+  /** `socket.AddressFamily.AF_ROSE`. */
+  readonly AF_ROSE?: number;
+  /** `socket.AddressFamily.AF_ROUTE`. */
+  readonly AF_ROUTE?: number;
+  /** `socket.AddressFamily.AF_SECURITY`. */
+  readonly AF_SECURITY?: number;
+  /** `socket.AddressFamily.AF_SNA`. */
+  readonly AF_SNA: number;
+  /** `socket.AddressFamily.AF_SYSTEM`. */
+  readonly AF_SYSTEM?: number;
+  /** `socket.AddressFamily.AF_TIPC`. */
+  readonly AF_TIPC?: number;
+  /** `socket.AddressFamily.AF_UNIX`. */
+  readonly AF_UNIX: number;
+  /** `socket.AddressFamily.AF_UNSPEC`. */
+  readonly AF_UNSPEC: number;
+  /** `socket.AddressFamily.AF_VSOCK`. */
+  readonly AF_VSOCK?: number;
+  /** `socket.AddressFamily.AF_WANPIPE`. */
+  readonly AF_WANPIPE?: number;
+  /** `socket.AddressFamily.AF_X25`. */
+  readonly AF_X25?: number;
+}
+
+/** The members of Python's `socket.SocketKind` (IntEnum): every upper-case `SOCK_*`
+ * name; one some supported OS lacks is optional. */
+export interface SocketKindMembers {
+  /** `socket.SocketKind.SOCK_CLOEXEC`. */
+  readonly SOCK_CLOEXEC?: number;
+  /** `socket.SocketKind.SOCK_DGRAM`. */
+  readonly SOCK_DGRAM: number;
+  /** `socket.SocketKind.SOCK_NONBLOCK`. */
+  readonly SOCK_NONBLOCK?: number;
+  /** `socket.SocketKind.SOCK_RAW`. */
+  readonly SOCK_RAW: number;
+  /** `socket.SocketKind.SOCK_RDM`. */
+  readonly SOCK_RDM: number;
+  /** `socket.SocketKind.SOCK_SEQPACKET`. */
+  readonly SOCK_SEQPACKET: number;
+  /** `socket.SocketKind.SOCK_STREAM`. */
+  readonly SOCK_STREAM: number;
+}
+
+/** The members of Python's `socket.MsgFlag` (IntFlag): every upper-case `MSG_*`
+ * name; one some supported OS lacks is optional. */
+export interface MsgFlagMembers {
+  /** `socket.MsgFlag.MSG_BCAST`. */
+  readonly MSG_BCAST?: number;
+  /** `socket.MsgFlag.MSG_CMSG_CLOEXEC`. */
+  readonly MSG_CMSG_CLOEXEC?: number;
+  /** `socket.MsgFlag.MSG_CONFIRM`. */
+  readonly MSG_CONFIRM?: number;
+  /** `socket.MsgFlag.MSG_CTRUNC`. */
+  readonly MSG_CTRUNC: number;
+  /** `socket.MsgFlag.MSG_DONTROUTE`. */
+  readonly MSG_DONTROUTE: number;
+  /** `socket.MsgFlag.MSG_DONTWAIT`. */
+  readonly MSG_DONTWAIT?: number;
+  /** `socket.MsgFlag.MSG_EOF`. */
+  readonly MSG_EOF?: number;
+  /** `socket.MsgFlag.MSG_EOR`. */
+  readonly MSG_EOR?: number;
+  /** `socket.MsgFlag.MSG_ERRQUEUE`. */
+  readonly MSG_ERRQUEUE?: number;
+  /** `socket.MsgFlag.MSG_FASTOPEN`. */
+  readonly MSG_FASTOPEN?: number;
+  /** `socket.MsgFlag.MSG_MCAST`. */
+  readonly MSG_MCAST?: number;
+  /** `socket.MsgFlag.MSG_MORE`. */
+  readonly MSG_MORE?: number;
+  /** `socket.MsgFlag.MSG_NOSIGNAL`. */
+  readonly MSG_NOSIGNAL?: number;
+  /** `socket.MsgFlag.MSG_OOB`. */
+  readonly MSG_OOB: number;
+  /** `socket.MsgFlag.MSG_PEEK`. */
+  readonly MSG_PEEK: number;
+  /** `socket.MsgFlag.MSG_TRUNC`. */
+  readonly MSG_TRUNC: number;
+  /** `socket.MsgFlag.MSG_WAITALL`. */
+  readonly MSG_WAITALL: number;
+}
+
+/** The members of Python's `socket.AddressInfo` (IntFlag): every upper-case `AI_*`
+ * name; one some supported OS lacks is optional. */
+export interface AddressInfoMembers {
+  /** `socket.AddressInfo.AI_ADDRCONFIG`. */
+  readonly AI_ADDRCONFIG: number;
+  /** `socket.AddressInfo.AI_ALL`. */
+  readonly AI_ALL: number;
+  /** `socket.AddressInfo.AI_CANONNAME`. */
+  readonly AI_CANONNAME: number;
+  /** `socket.AddressInfo.AI_DEFAULT`. */
+  readonly AI_DEFAULT?: number;
+  /** `socket.AddressInfo.AI_MASK`. */
+  readonly AI_MASK?: number;
+  /** `socket.AddressInfo.AI_NUMERICHOST`. */
+  readonly AI_NUMERICHOST: number;
+  /** `socket.AddressInfo.AI_NUMERICSERV`. */
+  readonly AI_NUMERICSERV: number;
+  /** `socket.AddressInfo.AI_PASSIVE`. */
+  readonly AI_PASSIVE: number;
+  /** `socket.AddressInfo.AI_V4MAPPED`. */
+  readonly AI_V4MAPPED: number;
+  /** `socket.AddressInfo.AI_V4MAPPED_CFG`. */
+  readonly AI_V4MAPPED_CFG?: number;
+}

@@ -1,6 +1,7 @@
 // Name resolution: getaddrinfo, getnameinfo, gethostby*, getserv*, getproto*,
 // and the interface name table.
 
+import type { AddressFamily, SocketKind } from "./enums.ts";
 import { native } from "../ffi/mod.ts";
 import { type Address, codec } from "./address.ts";
 import { pyType, toCInt, toInt } from "./_args.ts";
@@ -11,8 +12,8 @@ const decoder = new TextDecoder();
 
 /** One getaddrinfo result: `[family, type, proto, canonname, sockaddr]`. */
 export type AddrInfoEntry = [
-  family: number,
-  type: number,
+  family: AddressFamily,
+  type: SocketKind,
   proto: number,
   canonname: string,
   sockaddr: Address,

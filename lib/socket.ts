@@ -1,5 +1,6 @@
 // class Socket: Python's socket.socket, method for method.
 
+import type { AddressFamily, SocketKind } from "./enums.ts";
 import { native } from "../ffi/mod.ts";
 import { type Address, codec } from "./address.ts";
 import {
@@ -287,12 +288,15 @@ export class Socket {
     }
   }
 
-  /** The address family, e.g. `AF_INET`. */
-  get family(): number {
+  /** The address family, e.g. `AF_INET`: a plain number, named by {@link AddressFamily}. */
+  get family(): AddressFamily {
     return this.#family;
   }
-  /** The socket type, e.g. `SOCK_STREAM` (without SOCK_NONBLOCK/SOCK_CLOEXEC). */
-  get type(): number {
+  /**
+   * The socket type, e.g. `SOCK_STREAM` (without SOCK_NONBLOCK/SOCK_CLOEXEC): a plain number,
+   * named by {@link SocketKind}.
+   */
+  get type(): SocketKind {
     return this.#type;
   }
   /** The protocol number. */

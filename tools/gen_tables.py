@@ -340,6 +340,10 @@ KINDS = {
 }
 
 
+ENUMS = [("AddressFamily", "AF_", "IntEnum"), ("SocketKind", "SOCK_", "IntEnum"),
+         ("MsgFlag", "MSG_", "IntFlag"), ("AddressInfo", "AI_", "IntFlag")]
+
+
 def lib_constants(tables):
     """lib/constants.ts: one typed, documented export per name. A name every
     supported OS has is `number`; one some OS lacks is `number | undefined`."""
@@ -359,6 +363,18 @@ def lib_constants(tables):
         else:
             out += [doc, f" *\n * Availability: {', '.join(where)}; `undefined` where the OS lacks it. */",
                     f"export const {name}: number | undefined = C.{name};"]
+    # The members of Python's four enum classes: the upper-case names of each
+    # prefix, as socket.py's IntEnum._convert_ and IntFlag._convert_ take them.
+    for cls, prefix, kind in ENUMS:
+        names = sorted(n for n in set().union(*tables.values())
+                       if n.startswith(prefix) and n.isupper())
+        out += ["", f"/** The members of Python's `socket.{cls}` ({kind}): every upper-case `{prefix}*`",
+                " * name; one some supported OS lacks is optional. */",
+                f"export interface {cls}Members {{"]
+        for name in names:
+            optional = "" if all(name in t for t in tables.values()) else "?"
+            out += [f"  /** `socket.{cls}.{name}`. */", f"  readonly {name}{optional}: number;"]
+        out.append("}")
     write("lib/constants.ts", out)
 
 
