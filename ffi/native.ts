@@ -103,6 +103,8 @@ export interface Native {
   readonly layout: Layout;
   /** Python's socket constants for this OS. */
   readonly constants: Readonly<Record<string, number>>;
+  /** Python's string constants for this OS (BDADDR_ANY and the like). */
+  readonly strings: Readonly<Record<string, string>>;
   /** errno names to values for this OS. */
   readonly errnos: Readonly<Record<string, number>>;
   readonly sys: SysValues;

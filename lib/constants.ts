@@ -4,6 +4,7 @@
 import { native } from "../ffi/mod.ts";
 
 const C = native.constants as Record<string, number | undefined>;
+const S = native.strings as Record<string, string | undefined>;
 
 /** Address family `AF_ALG`, as Python's `socket.AF_ALG`.
  *
@@ -1780,6 +1781,38 @@ export const VMADDR_PORT_ANY: number | undefined = C.VMADDR_PORT_ANY;
  *
  * Availability: Linux, macOS; `undefined` where the OS lacks it. */
 export const VM_SOCKETS_INVALID_VERSION: number | undefined = C.VM_SOCKETS_INVALID_VERSION;
+/** String constant `BDADDR_ANY`, as Python's `socket.BDADDR_ANY`.
+ *
+ * Availability: Linux, Windows; `undefined` where the OS lacks it. */
+export const BDADDR_ANY: string | undefined = S.BDADDR_ANY;
+/** String constant `BDADDR_LOCAL`, as Python's `socket.BDADDR_LOCAL`.
+ *
+ * Availability: Linux, Windows; `undefined` where the OS lacks it. */
+export const BDADDR_LOCAL: string | undefined = S.BDADDR_LOCAL;
+/** String constant `HV_GUID_BROADCAST`, as Python's `socket.HV_GUID_BROADCAST`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const HV_GUID_BROADCAST: string | undefined = S.HV_GUID_BROADCAST;
+/** String constant `HV_GUID_CHILDREN`, as Python's `socket.HV_GUID_CHILDREN`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const HV_GUID_CHILDREN: string | undefined = S.HV_GUID_CHILDREN;
+/** String constant `HV_GUID_LOOPBACK`, as Python's `socket.HV_GUID_LOOPBACK`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const HV_GUID_LOOPBACK: string | undefined = S.HV_GUID_LOOPBACK;
+/** String constant `HV_GUID_PARENT`, as Python's `socket.HV_GUID_PARENT`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const HV_GUID_PARENT: string | undefined = S.HV_GUID_PARENT;
+/** String constant `HV_GUID_WILDCARD`, as Python's `socket.HV_GUID_WILDCARD`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const HV_GUID_WILDCARD: string | undefined = S.HV_GUID_WILDCARD;
+/** String constant `HV_GUID_ZERO`, as Python's `socket.HV_GUID_ZERO`.
+ *
+ * Availability: Windows; `undefined` where the OS lacks it. */
+export const HV_GUID_ZERO: string | undefined = S.HV_GUID_ZERO;
 
 /** The members of Python's `socket.AddressFamily` (IntEnum): every upper-case `AF_*`
  * name; one some supported OS lacks is optional. */

@@ -3,17 +3,18 @@ import * as socket from "../mod.ts";
 import { python, pythons } from "./_helpers.ts";
 
 // Every integer name of Python's socket module, bools (has_ipv6) aside, and
-// the mixed-case AF_DECnet among them.
+// the mixed-case AF_DECnet among them; and its string constants (BDADDR_ANY).
 const NAMES = `import socket, json
-print(json.dumps({n: int(v) for n, v in vars(socket).items()
-  if not n.startswith("_") and isinstance(v, int) and not isinstance(v, bool)}))`;
+print(json.dumps({n: v if isinstance(v, str) else int(v) for n, v in vars(socket).items()
+  if not n.startswith("_") and (isinstance(v, int) and not isinstance(v, bool)
+                                or isinstance(v, str) and n.isupper())}))`;
 
-Deno.test("every integer name of every python3 on this machine has Python's value in pysocket", () => {
+Deno.test("every constant of every python3 on this machine has Python's value in pysocket", () => {
   const found = pythons();
   assert.ok(found.length > 0, "no python3 runs on this machine");
   const ours = socket as unknown as Record<string, unknown>;
   for (const { command, version } of found) {
-    const py = python<Record<string, number>>(NAMES, command);
+    const py = python<Record<string, number | string>>(NAMES, command);
     const wrong = Object.entries(py).filter(([name, value]) => ours[name] !== value);
     assert.deepEqual(
       wrong.map(([n, v]) => `${n}: Python ${version} ${v}, pysocket ${ours[n]}`),

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes tools/reference/cpython/socket_constants.json: every integer name
-that CPython's socket module defines, read from Modules/socketmodule.c.
+"""Writes tools/reference/cpython/socket_constants.json: every integer and
+string constant that CPython's socket module defines, read from
+Modules/socketmodule.c.
 
 Each entry keeps what decides the name and its value on a given OS: the C
 expression CPython passes, and the preprocessor condition around it (the
@@ -70,14 +71,17 @@ def extract(text):
                 add({"name": name, "value": name, "unsigned": True})
             in_names = "};" not in line
             continue
-        if pending or re.match(r"ADD_INT_(MACRO|CONST)\(", line):
+        if pending or re.match(r"ADD_(INT_MACRO|INT_CONST|STR_CONST)\(", line):
             pending += " " + line
             if not pending.rstrip().endswith(";"):
                 continue
             call, pending = pending.strip(), ""
             macro = re.match(r"ADD_INT_MACRO\(m,\s*(\w+)\);", call)
             const = re.match(r'ADD_INT_CONST\(m,\s*"(\w+)",\s*(.+)\);', call)
-            if macro:
+            text = re.match(r'ADD_STR_CONST\(m,\s*"(\w+)",\s*"([^"]*)"\);', call)
+            if text:
+                add({"name": text.group(1), "string": text.group(2)})
+            elif macro:
                 add({"name": macro.group(1), "value": macro.group(1)})
             elif const:
                 add({"name": const.group(1), "value": const.group(2).strip()})
@@ -93,8 +97,8 @@ def main():
     entries = extract(open(path).read())
     data = {
         "_source": f"CPython Modules/socketmodule.c at commit {commit}, function socket_exec(): "
-                   "each integer name, the C expression CPython gives it, and the preprocessor "
-                   "condition it is defined under. Written by tools/cpython_constants.py.",
+                   "each integer name with the C expression CPython gives it (or a string "
+                   "constant with its text), and the preprocessor condition it is defined under. Written by tools/cpython_constants.py.",
         "entries": entries,
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)

@@ -189,7 +189,8 @@ def program(prelude, entries):
         if "define" in e:
             out.append(f"#define {e['define']} {e['value']}")
         else:
-            out.append(f"{'EMITU' if e.get('unsigned') else 'EMIT'}({i}, {e['value']})")
+            # A string constant emits a marker: it is defined where the marker is.
+            out.append(f"{'EMITU' if e.get('unsigned') else 'EMIT'}({i}, {e.get('value', 0)})")
         if "if" in e:
             out.append("#endif")
     return "\n".join(out) + "\n"
@@ -212,11 +213,17 @@ def compile_values(source, cc, objcopy, flags=()):
 
 
 def python_names(entries, source, cc, objcopy, flags=()):
-    """Python's name -> value for one OS. A name given twice (as the
-    alternatives of an #if/#else, or twice alike) keeps its last value, as
-    PyModule_AddIntConstant does."""
-    emitted = compile_values(program(source, entries), cc, objcopy, flags)
-    return {entries[i]["name"]: v for i, v in sorted(emitted.items())}
+    """Python's integer and string constants for one OS, as two name -> value
+    maps. A name given twice (as the alternatives of an #if/#else, or twice
+    alike) keeps its last value, as PyModule_AddIntConstant does."""
+    ints, strings = {}, {}
+    for i, v in sorted(compile_values(program(source, entries), cc, objcopy, flags).items()):
+        e = entries[i]
+        if "string" in e:
+            strings[e["name"]] = e["string"]
+        else:
+            ints[e["name"]] = v
+    return ints, strings
 
 
 def from_errno(errnos):
@@ -226,7 +233,13 @@ def from_errno(errnos):
 
 def table(header, doc, decl, values):
     lines = [f"// {h}" for h in header] + ["", f"/** {doc} */", f"export const {decl} = {{"]
-    return lines + [f"  {k}: {values[k]}," for k in sorted(values)] + ["};"]
+    return lines + [f"  {k}: {json.dumps(values[k])}," for k in sorted(values)] + ["};"]
+
+
+def strings_table(values):
+    """The string constants, below an OS's integer table."""
+    return [""] + table([], "Python's string constants on this OS.",
+                        "strings: Readonly<Record<string, string>>", values)[1:]
 
 
 RECORD = "Readonly<Record<string, number>>"
@@ -242,26 +255,28 @@ def linux(entries, errno_names):
         f"#ifdef {n}\nEMIT({i}, {n})\n#endif\n" for i, n in enumerate(errno_names))
     got = compile_values(program("", []) + src, "gcc", "objcopy")
     errnos = {errno_names[i]: v for i, v in got.items()}
-    values = {**python_names(entries, LINUX_PRELUDE, "gcc", "objcopy"), **from_errno(errnos)}
+    values, strings = python_names(entries, LINUX_PRELUDE, "gcc", "objcopy")
+    values.update(from_errno(errnos))
     write("ffi/posix/constants_linux.ts", table(
         ["Linux socket constants (x86_64 and arm64 share them): every integer name CPython's",
          "socket module defines on Linux, with the values of glibc's, the kernel's and BlueZ's",
          "headers. " + DO_NOT_EDIT],
         "The Linux constant table: Python's socket names to values.", f"constants: {RECORD}",
-        values))
+        values) + strings_table(strings))
     write("ffi/posix/errno_linux.ts", table(
         ["Linux errno values (x86_64 and arm64), from glibc's <errno.h>, for the names of",
          "Python's errno module. " + DO_NOT_EDIT],
         "errno names to values on Linux.", f"errnos: {RECORD}", errnos))
-    return values
+    return values, strings
 
 
 def darwin(entries):
     defines, header_values = darwin_defines()
     # No system header is read: the reference's values are the headers.
     errnos = load("darwin/darwin-errno.json")
-    values = {**python_names(entries, defines, "gcc", "objcopy", ["-nostdinc", "-ffreestanding"]),
-              **from_errno(errnos)}
+    values, strings = python_names(entries, defines, "gcc", "objcopy",
+                                   ["-nostdinc", "-ffreestanding"])
+    values.update(from_errno(errnos))
     main = load("darwin/darwin-constants.json")
     system = {k: v for k, v in main.items()
               if isinstance(v, int) and (k.startswith(DARWIN_SYSTEM) or k in DARWIN_SYSTEM_NAMES)}
@@ -270,7 +285,7 @@ def darwin(entries):
                  "socket module defines on macOS, with the values of Apple's headers as",
                  "tools/reference/darwin/ holds them. " + DO_NOT_EDIT],
                 "The macOS constant table: Python's socket names to values.",
-                f"constants: {RECORD}", values)
+                f"constants: {RECORD}", values) + strings_table(strings)
     out += [""] + table([], "Other macOS header values the backend needs (poll, fcntl, kqueue, SO_NOSIGPIPE).",
                         f"system: {RECORD}", system)[1:]
     write("ffi/posix/constants_darwin.ts", out)
@@ -278,7 +293,7 @@ def darwin(entries):
         ["macOS errno values, from tools/reference/darwin/darwin-errno.json",
          "(bsd/sys/errno.h). " + DO_NOT_EDIT],
         "errno names to values on macOS.", f"errnos: {RECORD}", errnos))
-    return values
+    return values, strings
 
 
 # Python's errno module on Windows: CPython drops the C runtime's values for
@@ -303,20 +318,20 @@ def windows(entries, errno_names):
     crt = defined([n for n in errno_names if n not in WSA_PREFERRED], lambda n: n)
     wsa = defined([n for n in errno_names if n not in crt], lambda n: "WSA" + n)
     errnos = {**crt, **wsa}
-    values = {**python_names(entries, WINDOWS_PRELUDE, *MINGW, [f"-I{WINDOWS_REFERENCE}"]),
-              **from_errno(errnos)}
+    values, strings = python_names(entries, WINDOWS_PRELUDE, *MINGW, [f"-I{WINDOWS_REFERENCE}"])
+    values.update(from_errno(errnos))
     write("ffi/windows/constants.ts", table(
         ["Windows socket constants: every integer name CPython's socket module defines on",
          "Windows, with the values of the mingw-w64 headers (winsock2.h, ws2tcpip.h, mstcpip.h,",
          "ws2bth.h, hvsocket.h, afunix.h) and tools/reference/windows/. " + DO_NOT_EDIT],
         "The Windows constant table: Python's socket names to values.", f"constants: {RECORD}",
-        values))
+        values) + strings_table(strings))
     write("ffi/windows/errno.ts", table(
         ["Windows errno values as Python's errno module has them: the C runtime's (errno.h)",
          "for most names, Winsock's for the socket errors, as CPython's errnomodule.c chooses.",
          "From the mingw-w64 headers. " + DO_NOT_EDIT],
         "errno names to values on Windows.", f"errnos: {RECORD}", errnos))
-    return values
+    return values, strings
 
 
 KINDS = {
@@ -344,7 +359,7 @@ ENUMS = [("AddressFamily", "AF_", "IntEnum"), ("SocketKind", "SOCK_", "IntEnum")
          ("MsgFlag", "MSG_", "IntFlag"), ("AddressInfo", "AI_", "IntFlag")]
 
 
-def lib_constants(tables):
+def lib_constants(tables, string_tables):
     """lib/constants.ts: one typed, documented export per name. A name every
     supported OS has is `number`; one some OS lacks is `number | undefined`."""
     out = ["// Python's socket constants as typed exports, one per name; values come from the",
@@ -353,6 +368,7 @@ def lib_constants(tables):
            'import { native } from "../ffi/mod.ts";',
            "",
            "const C = native.constants as Record<string, number | undefined>;",
+           "const S = native.strings as Record<string, string | undefined>;",
            ""]
     for name in sorted(set().union(*tables.values())):
         kind = KINDS.get(name.split("_")[0], "constant")
@@ -363,6 +379,14 @@ def lib_constants(tables):
         else:
             out += [doc, f" *\n * Availability: {', '.join(where)}; `undefined` where the OS lacks it. */",
                     f"export const {name}: number | undefined = C.{name};"]
+    for name in sorted(set().union(*string_tables.values())):
+        where = [os for os, t in string_tables.items() if name in t]
+        doc = f"/** String constant `{name}`, as Python's `socket.{name}`."
+        if len(where) == len(string_tables):
+            out += [doc + " */", f"export const {name}: string = S.{name} as string;"]
+        else:
+            out += [doc, f" *\n * Availability: {', '.join(where)}; `undefined` where the OS lacks it. */",
+                    f"export const {name}: string | undefined = S.{name};"]
     # The members of Python's four enum classes: the upper-case names of each
     # prefix, as socket.py's IntEnum._convert_ and IntFlag._convert_ take them.
     for cls, prefix, kind in ENUMS:
@@ -403,7 +427,7 @@ def probe(out):
              "TCP_QUICKACK": "SIO_TCP_SET_ACK_FREQUENCY", "EWOULDBLOCK": "WSAEWOULDBLOCK"}
     # Where the headers lack a name, CPython's own value (SOL_IP 0, INADDR_* and the like).
     fallback = {e["name"]: e["value"] for e in load("cpython/socket_constants.json")["entries"]
-                if "name" in e and re.fullmatch(r"(0x)?[0-9a-fA-F]+", e["value"])}
+                if "value" in e and re.fullmatch(r"(0x)?[0-9a-fA-F]+", e["value"])}
     unsigned = {n for n in names if n.startswith("SIO_")}
     src = ["#define _WIN32_WINNT 0x0602"]
     src += [f"#include <{h}>" for h in WINDOWS_HEADERS + ["ws2bth.h", "hvsocket.h", "stddef.h", "stdio.h"]]
@@ -435,9 +459,10 @@ def main():
         return probe(sys.argv[2])
     entries = load("cpython/socket_constants.json")["entries"]
     errno_names = load("cpython/errno_names.json")["names"]
-    tables = {"Linux": linux(entries, errno_names), "macOS": darwin(entries),
-              "Windows": windows(entries, errno_names)}
-    lib_constants(tables)
+    both = {"Linux": linux(entries, errno_names), "macOS": darwin(entries),
+            "Windows": windows(entries, errno_names)}
+    tables = {os_name: ints for os_name, (ints, _) in both.items()}
+    lib_constants(tables, {os_name: strings for os_name, (_, strings) in both.items()})
     for os_name, t in tables.items():
         print(f"{os_name}: {len(t)} names")
 

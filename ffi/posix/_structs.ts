@@ -4,9 +4,13 @@
 
 import { darwin as darwinLayout, type Layout, linux as linuxLayout } from "../layout.ts";
 import type { Cmsg, SysValues } from "../native.ts";
-import { constants as linuxConstants } from "./constants_linux.ts";
+import { constants as linuxConstants, strings as linuxStrings } from "./constants_linux.ts";
 import { errnos as linuxErrnos } from "./errno_linux.ts";
-import { constants as darwinConstants, system as darwinSystem } from "./constants_darwin.ts";
+import {
+  constants as darwinConstants,
+  strings as darwinStrings,
+  system as darwinSystem,
+} from "./constants_darwin.ts";
 import { errnos as darwinErrnos } from "./errno_darwin.ts";
 
 /** Facts about one POSIX platform that the backend needs. */
@@ -15,6 +19,7 @@ export interface Platform {
   library: string;
   layout: Layout;
   constants: Readonly<Record<string, number>>;
+  strings: Readonly<Record<string, string>>;
   errnos: Readonly<Record<string, number>>;
   sys: SysValues;
   O_NONBLOCK: number;
@@ -47,6 +52,7 @@ export const linux: Platform = {
   library: "libc.so.6",
   layout: linuxLayout,
   constants: linuxConstants,
+  strings: linuxStrings,
   errnos: linuxErrnos,
   sys: {
     ...POLL,
@@ -79,6 +85,7 @@ export const darwin: Platform = {
   library: "/usr/lib/libSystem.B.dylib",
   layout: darwinLayout,
   constants: darwinConstants,
+  strings: darwinStrings,
   errnos: darwinErrnos,
   sys: { ...POLL, SOCK_NONBLOCK: 0, SOCK_CLOEXEC: 0, cmsgHeader: 12, cmsgAlign: 4 },
   O_NONBLOCK: darwinSystem.O_NONBLOCK,

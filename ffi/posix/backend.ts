@@ -424,6 +424,7 @@ export function loadPosix(): Native {
     os: p.os,
     layout: p.layout,
     constants: p.constants,
+    strings: p.strings,
     errnos: p.errnos,
     sys: p.sys,
 

@@ -212,6 +212,9 @@ export const constants: Readonly<Record<string, number>> = {
   VM_SOCKETS_INVALID_VERSION: 4294967295,
 };
 
+/** Python's string constants on this OS. */
+export const strings: Readonly<Record<string, string>> = {};
+
 /** Other macOS header values the backend needs (poll, fcntl, kqueue, SO_NOSIGPIPE). */
 export const system: Readonly<Record<string, number>> = {
   EVFILT_READ: -1,

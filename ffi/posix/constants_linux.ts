@@ -463,3 +463,9 @@ export const constants: Readonly<Record<string, number>> = {
   VMADDR_PORT_ANY: 4294967295,
   VM_SOCKETS_INVALID_VERSION: 4294967295,
 };
+
+/** Python's string constants on this OS. */
+export const strings: Readonly<Record<string, string>> = {
+  BDADDR_ANY: "00:00:00:00:00:00",
+  BDADDR_LOCAL: "00:00:00:FF:FF:FF",
+};

@@ -9,7 +9,7 @@ import { windows as layout } from "../layout.ts";
 import { cstr, nameinfo, openLibrary, readAddrinfo, readCString } from "../_memory.ts";
 import type { HostEnt, MsgIn, Native, Poller, SysValues } from "../native.ts";
 import { encodeHints } from "../posix/_structs.ts";
-import { constants } from "./constants.ts";
+import { constants, strings } from "./constants.ts";
 import { errnos } from "./errno.ts";
 import { iphlpapiSymbols, kernel32Symbols, ws2Symbols } from "./symbols.ts";
 
@@ -363,6 +363,7 @@ export function loadWindows(): Native {
     os: "windows",
     layout,
     constants,
+    strings,
     errnos,
     sys,
 
