@@ -427,7 +427,7 @@ def probe(out):
              "TCP_QUICKACK": "SIO_TCP_SET_ACK_FREQUENCY", "EWOULDBLOCK": "WSAEWOULDBLOCK"}
     # Where the headers lack a name, CPython's own value (SOL_IP 0, INADDR_* and the like).
     fallback = {e["name"]: e["value"] for e in load("cpython/socket_constants.json")["entries"]
-                if "value" in e and re.fullmatch(r"(0x)?[0-9a-fA-F]+", e["value"])}
+                if "name" in e and "value" in e and re.fullmatch(r"(0x)?[0-9a-fA-F]+", e["value"])}
     unsigned = {n for n in names if n.startswith("SIO_")}
     src = ["#define _WIN32_WINNT 0x0602"]
     src += [f"#include <{h}>" for h in WINDOWS_HEADERS + ["ws2bth.h", "hvsocket.h", "stddef.h", "stdio.h"]]
