@@ -88,7 +88,7 @@ function* bits(v: bigint): Generator<bigint> {
   for (let bit = 1n; bit <= v; bit <<= 1n) if (v & bit) yield bit;
 }
 
-function build(cls: string, prefix: string, flag: boolean): Record<string, unknown> {
+function build<T>(cls: string, prefix: string, flag: boolean): T {
   const members = Object.entries(constants as Record<string, unknown>)
     .filter((e): e is [string, number] =>
       typeof e[1] === "number" && e[0].startsWith(prefix) && e[0] === e[0].toUpperCase()
@@ -169,7 +169,7 @@ function build(cls: string, prefix: string, flag: boolean): Record<string, unkno
   const repr = `<${flag ? "flag" : "enum"} '${cls}'>`;
   hidden(Symbol.for("Deno.customInspect"), () => repr);
   hidden(Symbol.for("nodejs.util.inspect.custom"), () => repr);
-  return Object.freeze(enumClass);
+  return Object.freeze(enumClass) as T;
 }
 
 /**
@@ -184,11 +184,7 @@ function build(cls: string, prefix: string, flag: boolean): Record<string, unkno
  * console.log(AddressFamily.repr(AF_INET)); // <AddressFamily.AF_INET: 2>
  * ```
  */
-export const AddressFamily: IntEnum<AddressFamilyMembers> = build(
-  "AddressFamily",
-  "AF_",
-  false,
-) as unknown as IntEnum<AddressFamilyMembers>;
+export const AddressFamily: IntEnum<AddressFamilyMembers> = build("AddressFamily", "AF_", false);
 /** A socket's address family: one of the `AF_*` values of {@link AddressFamily}. */
 export type AddressFamily = number;
 
@@ -201,11 +197,7 @@ export type AddressFamily = number;
  * console.log(SocketKind.repr(SOCK_DGRAM)); // <SocketKind.SOCK_DGRAM: 2>
  * ```
  */
-export const SocketKind: IntEnum<SocketKindMembers> = build(
-  "SocketKind",
-  "SOCK_",
-  false,
-) as unknown as IntEnum<SocketKindMembers>;
+export const SocketKind: IntEnum<SocketKindMembers> = build("SocketKind", "SOCK_", false);
 /** A socket's type: one of the `SOCK_*` values of {@link SocketKind}. */
 export type SocketKind = number;
 
@@ -218,11 +210,7 @@ export type SocketKind = number;
  * console.log(MsgFlag.repr(MSG_OOB | MSG_PEEK)); // <MsgFlag.MSG_OOB|MSG_PEEK: 3>
  * ```
  */
-export const MsgFlag: IntFlag<MsgFlagMembers> = build(
-  "MsgFlag",
-  "MSG_",
-  true,
-) as unknown as IntFlag<MsgFlagMembers>;
+export const MsgFlag: IntFlag<MsgFlagMembers> = build("MsgFlag", "MSG_", true);
 /** Send or receive flags: `MSG_*` values of {@link MsgFlag}, or-ed together. */
 export type MsgFlag = number;
 
@@ -235,10 +223,6 @@ export type MsgFlag = number;
  * console.log(AddressInfo.name(AI_PASSIVE | AI_CANONNAME)); // AI_PASSIVE|AI_CANONNAME
  * ```
  */
-export const AddressInfo: IntFlag<AddressInfoMembers> = build(
-  "AddressInfo",
-  "AI_",
-  true,
-) as unknown as IntFlag<AddressInfoMembers>;
+export const AddressInfo: IntFlag<AddressInfoMembers> = build("AddressInfo", "AI_", true);
 /** getaddrinfo flags: `AI_*` values of {@link AddressInfo}, or-ed together. */
 export type AddressInfo = number;

@@ -370,23 +370,22 @@ def lib_constants(tables, string_tables):
            "const C = native.constants as Record<string, number | undefined>;",
            "const S = native.strings as Record<string, string | undefined>;",
            ""]
-    for name in sorted(set().union(*tables.values())):
-        kind = KINDS.get(name.split("_")[0], "constant")
-        where = [os for os, t in tables.items() if name in t]
-        doc = f"/** {kind[0].upper() + kind[1:]} `{name}`, as Python's `socket.{name}`."
-        if len(where) == len(tables):
-            out += [doc + " */", f"export const {name}: number = C.{name} as number;"]
-        else:
-            out += [doc, f" *\n * Availability: {', '.join(where)}; `undefined` where the OS lacks it. */",
-                    f"export const {name}: number | undefined = C.{name};"]
-    for name in sorted(set().union(*string_tables.values())):
-        where = [os for os, t in string_tables.items() if name in t]
-        doc = f"/** String constant `{name}`, as Python's `socket.{name}`."
-        if len(where) == len(string_tables):
-            out += [doc + " */", f"export const {name}: string = S.{name} as string;"]
-        else:
-            out += [doc, f" *\n * Availability: {', '.join(where)}; `undefined` where the OS lacks it. */",
-                    f"export const {name}: string | undefined = S.{name};"]
+    def exports(tables, record, js_type, describe):
+        for name in sorted(set().union(*tables.values())):
+            where = [os for os, t in tables.items() if name in t]
+            doc = f"/** {describe(name)} `{name}`, as Python's `socket.{name}`."
+            if len(where) == len(tables):
+                out.extend([doc + " */", f"export const {name}: {js_type} = {record}.{name} as {js_type};"])
+            else:
+                out.extend([doc, f" *\n * Availability: {', '.join(where)}; `undefined` where the OS lacks it. */",
+                            f"export const {name}: {js_type} | undefined = {record}.{name};"])
+
+    def kind(name):
+        k = KINDS.get(name.split("_")[0], "constant")
+        return k[0].upper() + k[1:]
+
+    exports(tables, "C", "number", kind)
+    exports(string_tables, "S", "string", lambda name: "String constant")
     # The members of Python's four enum classes: the upper-case names of each
     # prefix, as socket.py's IntEnum._convert_ and IntFlag._convert_ take them.
     for cls, prefix, kind in ENUMS:
