@@ -7,7 +7,7 @@
   lib/constants.ts
 
 The names are CPython's: tools/reference/cpython/socket_constants.json lists
-each integer name socketmodule.c defines, with its C expression and the
+each integer and string constant socketmodule.c defines, with its C expression (or text) and the
 preprocessor condition around it. The values are the system headers':
 
 - Linux: compiled with gcc against /usr/include (glibc, the kernel's uapi
