@@ -153,6 +153,26 @@ export class AddressCodec {
   }
 
   /**
+   * The family of numeric host text: `AF_INET` for IPv4, `AF_INET6` for
+   * IPv6, or -1 for anything else (a name, a scope id). The bytes are kept,
+   * so that the connect or bind that follows does not parse the text again.
+   */
+  numericFamily(host: string): number {
+    const F = this.#F;
+    if (host === this.#lastHost[0]) return F.inet;
+    if (host === this.#lastHost[1]) return F.inet6;
+    for (const [v6, family] of [[0, F.inet], [1, F.inet6]]) {
+      const bytes = host === "" ? null : this.#r.inet_pton(family, host);
+      if (bytes !== null) {
+        this.#lastHost[v6] = host;
+        this.#lastBytes[v6] = bytes;
+        return family;
+      }
+    }
+    return -1;
+  }
+
+  /**
    * Writes the sockaddr for `addr` into `out` and returns its length. Throws
    * Python's TypeError/RangeError/OSError for an address of the wrong shape.
    */

@@ -186,7 +186,8 @@ function firstTry(n: number): number | Wait {
 
 /**
  * Receives up to `nbytes` bytes: Python's `loop.sock_recv`. Resolves with an
- * empty array once the peer has shut down.
+ * empty array once the peer has shut down. The bytes are as {@link Socket.recv}'s:
+ * exactly what came, up to 4 KiB as a view of a shared buffer.
  *
  * @param sock a non-blocking socket
  * @param nbytes the most bytes to receive

@@ -2,11 +2,11 @@
 // socketpair, fromfd, dup, close, send_fds/recv_fds.
 
 import { native } from "../ffi/mod.ts";
-import type { Address } from "./address.ts";
+import { type Address, codec } from "./address.ts";
 import { toBuffer, toCInt, toInt } from "./_args.ts";
 import { CMSG_LEN } from "./convert.ts";
 import { OSError, osError, raiseErrno } from "./errors.ts";
-import { getaddrinfo } from "./resolver.ts";
+import { type AddrInfoEntry, getaddrinfo } from "./resolver.ts";
 import { forget } from "./reactor.ts";
 import { type Data, Socket } from "./socket.ts";
 import { pyRepr } from "./_repr.ts";
@@ -46,7 +46,7 @@ export function create_connection(
 ): Socket {
   const [host, port] = address;
   const errors: unknown[] = [];
-  for (const [family, type, proto, , sa] of getaddrinfo(host, port, 0, C.SOCK_STREAM)) {
+  for (const [family, type, proto, , sa] of candidates(host, port)) {
     let sock: Socket | null = null;
     try {
       sock = new Socket(family, type, proto);
@@ -66,6 +66,26 @@ export function create_connection(
   if (errors.length === 0) throw new OSError("getaddrinfo returns an empty list");
   if (options.all_errors) throw new AggregateError(errors, "create_connection failed");
   throw errors[0];
+}
+
+/**
+ * What getaddrinfo gives create_connection. A numeric host with a numeric
+ * port resolves to itself: that one entry, without the C library's lookup.
+ */
+function candidates(host: string | null, port: number | string): AddrInfoEntry[] {
+  if (
+    typeof host === "string" && Number.isInteger(port) && port as number >= 0 &&
+    port as number <= 65535
+  ) {
+    const family = codec.numericFamily(host);
+    if (family === C.AF_INET) {
+      return [[family, C.SOCK_STREAM, C.IPPROTO_TCP, "", [host, port as number]]];
+    }
+    if (family === C.AF_INET6) {
+      return [[family, C.SOCK_STREAM, C.IPPROTO_TCP, "", [host, port as number, 0, 0]]];
+    }
+  }
+  return getaddrinfo(host, port, 0, C.SOCK_STREAM);
 }
 
 /** Options of {@link create_server}, as Python's keyword arguments. */

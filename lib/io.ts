@@ -3,6 +3,7 @@
 import type { Socket } from "./socket.ts";
 import { toBytes, toSize } from "./_args.ts";
 import { pyRepr } from "./_repr.ts";
+import { copied } from "./_received.ts";
 
 const decoder = new TextDecoder();
 
@@ -28,8 +29,12 @@ export class SocketFile {
   readonly #reading: boolean;
   readonly #writing: boolean;
   readonly #size: number;
-  #rbuf = new Uint8Array(0);
-  #wbuf: Uint8Array[] = [];
+  // What has been read and not yet taken: #rdata[#rpos, #rend).
+  #rdata = new Uint8Array(0);
+  #rpos = 0;
+  #rend = 0;
+  // What write() has buffered: #wdata[0, #wlen).
+  #wdata = new Uint8Array(0);
   #wlen = 0;
   #eof = false;
   #closed = false;
@@ -73,29 +78,35 @@ export class SocketFile {
     }
   }
 
-  #out(bytes: Uint8Array): Uint8Array | string {
-    return this.#binary ? bytes : decoder.decode(bytes);
+  /** The first `n` buffered bytes, taken out of the buffer: bytes the caller owns, or text. */
+  #take(n: number): Uint8Array | string {
+    const bytes = this.#rdata.subarray(this.#rpos, this.#rpos + n);
+    this.#rpos += n;
+    return this.#binary ? copied(bytes, n) : decoder.decode(bytes);
   }
 
-  /** Reads more from the socket into the buffer; false at end of stream. */
+  /** Reads more from the socket, straight into the buffer; false at end of stream. */
   #fill(): boolean {
     if (this.#eof) return false;
-    const chunk = this.#sock.recv(Math.max(this.#size, 8192));
-    if (chunk.byteLength === 0) {
+    const want = Math.max(this.#size, 8192);
+    if (this.#rdata.length - this.#rend < want) {
+      // Move what is buffered to the front, into a larger buffer if it must grow.
+      const have = this.#rend - this.#rpos;
+      const data = this.#rdata.length - have >= want
+        ? this.#rdata
+        : new Uint8Array(Math.max(2 * this.#rdata.length, have + want));
+      data.set(this.#rdata.subarray(this.#rpos, this.#rend));
+      this.#rdata = data;
+      this.#rpos = 0;
+      this.#rend = have;
+    }
+    const n = this.#sock.recv_into(this.#rdata.subarray(this.#rend, this.#rend + want));
+    if (n === 0) {
       this.#eof = true;
       return false;
     }
-    const next = new Uint8Array(this.#rbuf.byteLength + chunk.byteLength);
-    next.set(this.#rbuf);
-    next.set(chunk, this.#rbuf.byteLength);
-    this.#rbuf = next;
+    this.#rend += n;
     return true;
-  }
-
-  #take(n: number): Uint8Array {
-    const out = this.#rbuf.slice(0, n);
-    this.#rbuf = this.#rbuf.subarray(n);
-    return out;
   }
 
   /**
@@ -111,17 +122,18 @@ export class SocketFile {
     const n = toSize(size);
     if (n < 0) {
       while (this.#fill());
-      return this.#out(this.#take(this.#rbuf.byteLength));
+      return this.#take(this.#rend - this.#rpos);
     }
-    while (this.#rbuf.byteLength < n && this.#fill());
-    let take = Math.min(n, this.#rbuf.byteLength);
+    while (this.#rend - this.#rpos < n && this.#fill());
+    const have = this.#rend - this.#rpos;
+    let take = Math.min(n, have);
     // Text mode never splits a UTF-8 character.
     if (!this.#binary) {
-      while (take > 0 && take < this.#rbuf.byteLength && (this.#rbuf[take] & 0xc0) === 0x80) {
+      while (take > 0 && take < have && (this.#rdata[this.#rpos + take] & 0xc0) === 0x80) {
         take--;
       }
     }
-    return this.#out(this.#take(take));
+    return this.#take(take);
   }
 
   /**
@@ -135,11 +147,12 @@ export class SocketFile {
     const max = toSize(limit);
     let scanned = 0;
     for (;;) {
-      const i = this.#rbuf.indexOf(10, scanned);
-      if (i >= 0 && (max < 0 || i < max)) return this.#out(this.#take(i + 1));
-      if (max >= 0 && this.#rbuf.byteLength >= max) return this.#out(this.#take(max));
-      scanned = this.#rbuf.byteLength;
-      if (!this.#fill()) return this.#out(this.#take(this.#rbuf.byteLength));
+      const i = this.#rdata.subarray(this.#rpos, this.#rend).indexOf(10, scanned);
+      if (i >= 0 && (max < 0 || i < max)) return this.#take(i + 1);
+      const have = this.#rend - this.#rpos;
+      if (max >= 0 && have >= max) return this.#take(max);
+      scanned = have;
+      if (!this.#fill()) return this.#take(this.#rend - this.#rpos);
     }
   }
 
@@ -169,8 +182,14 @@ export class SocketFile {
     if (this.#size === 0) {
       this.#sock.sendall(bytes);
     } else {
-      this.#wbuf.push(bytes.slice());
-      this.#wlen += bytes.byteLength;
+      const need = this.#wlen + bytes.byteLength;
+      if (need > this.#wdata.length) {
+        const data = new Uint8Array(Math.max(need, 2 * this.#wdata.length, this.#size));
+        data.set(this.#wdata.subarray(0, this.#wlen));
+        this.#wdata = data;
+      }
+      this.#wdata.set(bytes, this.#wlen);
+      this.#wlen = need;
       if (this.#wlen >= this.#size) this.flush();
     }
     return typeof data === "string" ? data.length : bytes.byteLength;
@@ -180,13 +199,7 @@ export class SocketFile {
   flush(): void {
     if (this.#closed) throw new RangeError("I/O operation on closed file.");
     if (this.#wlen === 0) return;
-    const all = new Uint8Array(this.#wlen);
-    let off = 0;
-    for (const b of this.#wbuf) {
-      all.set(b, off);
-      off += b.byteLength;
-    }
-    this.#wbuf = [];
+    const all = this.#wdata.subarray(0, this.#wlen);
     this.#wlen = 0;
     this.#sock.sendall(all);
   }

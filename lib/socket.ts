@@ -15,6 +15,7 @@ import {
 } from "./_args.ts";
 import { errno as E, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
 import { pyRepr } from "./_repr.ts";
+import { receiveBuffer, received } from "./_received.ts";
 import { SocketFile } from "./io.ts";
 import { forget } from "./reactor.ts";
 import { readableOf, writableOf } from "./streams.ts";
@@ -150,6 +151,13 @@ function now(): number {
   return performance.now();
 }
 
+// Scratch buffers shared by every socket: a call fills and reads them before
+// it returns, so no two calls use them at once, and a socket costs none.
+const sockaddr = new Uint8Array(codec.storage);
+const sockaddrLen = new Uint32Array(1);
+const optInt = new Int32Array(1);
+const optIntBytes = new Uint8Array(optInt.buffer);
+
 /** The flag bits socket() accepts in `type` that are not part of the type. */
 const TYPE_FLAGS = SYS.SOCK_NONBLOCK | SYS.SOCK_CLOEXEC;
 
@@ -176,11 +184,6 @@ export class Socket {
   #ioRefs = 0;
   #readable?: ReadableStream<Uint8Array>;
   #writable?: WritableStream<Uint8Array | string>;
-  // Scratch buffers, reused by every call on this socket.
-  readonly #addr = new Uint8Array(codec.storage);
-  readonly #alen = new Uint32Array(1);
-  readonly #int = new Int32Array(1);
-  readonly #intBytes = new Uint8Array(this.#int.buffer);
   readonly #held: { fd: number; text: string };
 
   /**
@@ -348,11 +351,11 @@ export class Socket {
   }
 
   #sockaddr(address: unknown, caller: string): number {
-    return codec.encode(this.#family, address, this.#addr, caller);
+    return codec.encode(this.#family, address, sockaddr, caller);
   }
 
   #decoded(): Address | null {
-    return codec.decode(this.#addr, this.#alen[0]);
+    return codec.decode(sockaddr, sockaddrLen[0]);
   }
 
   // --- lifetime -------------------------------------------------------------
@@ -474,7 +477,7 @@ export class Socket {
    */
   bind(address: Address): void {
     const len = this.#sockaddr(address, "bind");
-    this.#check(N.bind(this.#fd, this.#addr, len));
+    this.#check(N.bind(this.#fd, sockaddr, len));
   }
 
   /**
@@ -517,7 +520,7 @@ export class Socket {
 
   #connect(address: unknown, raise: boolean): number {
     const len = this.#sockaddr(address, "connect");
-    if (N.connect(this.#fd, this.#addr, len) === 0) return 0;
+    if (N.connect(this.#fd, sockaddr, len) === 0) return 0;
     let e = N.errno();
     const t = this.#timeout;
     if (e === E.EINTR || (e === E.CONNECTING && t)) {
@@ -549,8 +552,8 @@ export class Socket {
    * ```
    */
   getsockname(): Address {
-    this.#alen[0] = this.#addr.byteLength;
-    this.#check(N.getsockname(this.#fd, this.#addr, this.#alen));
+    sockaddrLen[0] = sockaddr.byteLength;
+    this.#check(N.getsockname(this.#fd, sockaddr, sockaddrLen));
     return this.#decoded() as Address;
   }
 
@@ -569,8 +572,8 @@ export class Socket {
    * ```
    */
   getpeername(): Address {
-    this.#alen[0] = this.#addr.byteLength;
-    this.#check(N.getpeername(this.#fd, this.#addr, this.#alen));
+    sockaddrLen[0] = sockaddr.byteLength;
+    this.#check(N.getpeername(this.#fd, sockaddr, sockaddrLen));
     return this.#decoded() as Address;
   }
 
@@ -613,8 +616,8 @@ export class Socket {
    */
   accept(): [Socket, Address] {
     const op = () => {
-      this.#alen[0] = this.#addr.byteLength;
-      return N.accept(this.#fd, this.#addr, this.#alen);
+      sockaddrLen[0] = sockaddr.byteLength;
+      return N.accept(this.#fd, sockaddr, sockaddrLen);
     };
     let fd = op();
     if (fd < 0) fd = this.#retry(false, op);
@@ -646,18 +649,18 @@ export class Socket {
     optname = toCInt(optname);
     const n = buflen === undefined ? 0 : toCInt(buflen);
     if (n === 0) {
-      this.#alen[0] = 4;
-      this.#int[0] = 0;
+      sockaddrLen[0] = 4;
+      optInt[0] = 0;
       this.#check(
-        N.getsockopt(this.#fd, level, optname, this.#intBytes, this.#alen),
+        N.getsockopt(this.#fd, level, optname, optIntBytes, sockaddrLen),
       );
-      return this.#int[0];
+      return optInt[0];
     }
     if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
-    const buf = new Uint8Array(n);
-    this.#alen[0] = n;
-    this.#check(N.getsockopt(this.#fd, level, optname, buf, this.#alen));
-    return buf.slice(0, this.#alen[0]);
+    const buf = receiveBuffer(n);
+    sockaddrLen[0] = n;
+    this.#check(N.getsockopt(this.#fd, level, optname, buf, sockaddrLen));
+    return received(buf, sockaddrLen[0]);
   }
 
   /**
@@ -697,8 +700,8 @@ export class Socket {
       if (n > 0x7fffffff || n < -0x80000000) {
         throw new TypeError("a bytes-like object is required, not 'int'");
       }
-      this.#int[0] = n;
-      this.#check(N.setsockopt(this.#fd, level, optname, this.#intBytes, 4));
+      optInt[0] = n;
+      this.#check(N.setsockopt(this.#fd, level, optname, optIntBytes, 4));
       return;
     }
     const bytes = toBuffer(value);
@@ -834,9 +837,15 @@ export class Socket {
   /**
    * Receives up to `bufsize` bytes. An empty result means the peer closed.
    *
+   * The result is exactly as long as what came, however large `bufsize` is,
+   * and costs what it holds: results of up to 4 KiB are views of a shared
+   * 8 KiB `ArrayBuffer`, as Node's pooled Buffers are. Each is yours to keep
+   * and write to, and never overlaps another; its `.buffer` holds others
+   * too (`.slice()` gives one of its own).
+   *
    * @param bufsize the most bytes to return
    * @param flags `MSG_PEEK` and friends
-   * @returns a new array of the bytes received
+   * @returns the bytes received
    * @throws {RangeError} for a negative bufsize
    * @throws {TimeoutError} when the timeout expires
    * @example
@@ -853,10 +862,10 @@ export class Socket {
     flags = flagsOf(flags);
     const size = toSize(bufsize);
     if (size < 0) throw new RangeError("negative buffersize in recv");
-    const buf = new Uint8Array(size);
+    const buf = receiveBuffer(size);
     let n = N.recv(this.#fd, buf, flags);
     if (n < 0) n = this.#retry(false, () => N.recv(this.#fd, buf, flags));
-    return n === size ? buf : n * 2 >= size ? buf.subarray(0, n) : buf.slice(0, n);
+    return received(buf, n);
   }
 
   /**
@@ -888,7 +897,8 @@ export class Socket {
   }
 
   /**
-   * Receives data and the sender's address.
+   * Receives data and the sender's address. The data is as {@link Socket.recv}'s:
+   * exactly what came, up to 4 KiB as a view of a shared buffer.
    *
    * @param bufsize the most bytes to return
    * @param flags `MSG_PEEK` and friends
@@ -908,9 +918,9 @@ export class Socket {
     flags = flagsOf(flags);
     const size = toSize(bufsize);
     if (size < 0) throw new RangeError("negative buffersize in recvfrom");
-    const buf = new Uint8Array(size);
+    const buf = receiveBuffer(size);
     const n = this.#recvfrom(buf, flags);
-    return [n === size ? buf : buf.slice(0, n), this.#decoded()];
+    return [received(buf, n), this.#decoded()];
   }
 
   #recvfrom(buf: Uint8Array, flags: number): number {
@@ -919,8 +929,8 @@ export class Socket {
   }
 
   #recvfromOnce(buf: Uint8Array, flags: number): number {
-    this.#alen[0] = this.#addr.byteLength;
-    return N.recvfrom(this.#fd, buf, flags, this.#addr, this.#alen);
+    sockaddrLen[0] = sockaddr.byteLength;
+    return N.recvfrom(this.#fd, buf, flags, sockaddr, sockaddrLen);
   }
 
   /**
@@ -958,7 +968,8 @@ export class Socket {
   }
 
   /**
-   * Receives data and ancillary data (control messages).
+   * Receives data and ancillary data (control messages). The data is as
+   * {@link Socket.recv}'s: exactly what came, up to 4 KiB as a view of a shared buffer.
    *
    * @param bufsize the most data bytes
    * @param ancbufsize room for ancillary data (see `CMSG_SPACE`)
@@ -982,9 +993,9 @@ export class Socket {
   ): [Uint8Array, AncData[], number, Address | null] {
     const size = toSize(bufsize);
     if (size < 0) throw new RangeError("negative buffer size in recvmsg()");
-    const buf = new Uint8Array(size);
+    const buf = receiveBuffer(size);
     const [n, anc, mflags, addr] = this.#recvmsg([buf], ancbufsize, flags);
-    return [n === size ? buf : buf.slice(0, n), anc, mflags, addr];
+    return [received(buf, n), anc, mflags, addr];
   }
 
   /**
@@ -1032,7 +1043,7 @@ export class Socket {
     const anc = toSize(ancbufsize);
     if (anc < 0) throw new RangeError("invalid ancillary data buffer length");
     const f = toCInt(flags);
-    const op = () => N.recvmsg(this.#fd, bufs, anc, f, this.#addr.byteLength);
+    const op = () => N.recvmsg(this.#fd, bufs, anc, f, sockaddr.byteLength);
     let r = op();
     if (r.n < 0) {
       this.#retry(false, () => (r = op()).n);
@@ -1123,8 +1134,8 @@ export class Socket {
     }
     const buf = toBytes(data);
     const len = this.#sockaddr(addr, "sendto");
-    const n = N.sendto(this.#fd, buf, flags, this.#addr, len);
-    return n >= 0 ? n : this.#retry(true, () => N.sendto(this.#fd, buf, flags, this.#addr, len));
+    const n = N.sendto(this.#fd, buf, flags, sockaddr, len);
+    return n >= 0 ? n : this.#retry(true, () => N.sendto(this.#fd, buf, flags, sockaddr, len));
   }
 
   /**
@@ -1157,7 +1168,7 @@ export class Socket {
     });
     let addr: Uint8Array | null = null;
     if (address !== null && address !== undefined) {
-      addr = this.#addr.slice(0, this.#sockaddr(address, "sendmsg"));
+      addr = sockaddr.slice(0, this.#sockaddr(address, "sendmsg"));
     }
     const f = toCInt(flags);
     const op = () => N.sendmsg(this.#fd, bufs, anc, f, addr);

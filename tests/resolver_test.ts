@@ -63,3 +63,26 @@ print(json.dumps([
     socket.if_indextoname(1),
   ], py);
 });
+
+Deno.test("create_connection() makes the socket python3's does, for IPv4, IPv6 and a name", () => {
+  using v4 = socket.create_server(["127.0.0.1", 0]);
+  using v6 = socket.create_server(["::1", 0], { family: socket.AF_INET6 });
+  const targets: [string, number][] = [
+    ["127.0.0.1", (v4.getsockname() as socket.Inet4Address)[1]],
+    ["::1", (v6.getsockname() as socket.Inet6Address)[1]],
+    ["localhost", (v4.getsockname() as socket.Inet4Address)[1]],
+  ];
+  // Python connects to the same servers, which accept both sides' clients.
+  const py = python<unknown[]>(`
+import socket, json
+out = []
+for host, port in ${JSON.stringify(targets)}:
+    with socket.create_connection((host, port)) as s:
+        out.append([int(s.family), int(s.type), s.proto, list(s.getpeername())[:2]])
+print(json.dumps(out))`);
+  const ours = targets.map(([host, port]) => {
+    using s = socket.create_connection([host, port]);
+    return [s.family, s.type, s.proto, (s.getpeername() as [string, number]).slice(0, 2)];
+  });
+  assert.deepEqual(ours, py);
+});

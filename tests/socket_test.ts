@@ -33,6 +33,44 @@ Deno.test("Socket.recv() returns what the peer sent over TCP, and an empty array
   s.close();
 });
 
+Deno.test("Socket.recv() returns exactly the bytes received, and writing into one result never changes another", () => {
+  const [a, b] = socket.socketpair(AF_UNIX, SOCK_DGRAM);
+  const results: Uint8Array[] = [];
+  // Small results share slabs; a 5 KiB one has a buffer of its own, and so
+  // does a receive with a bufsize above 1 MiB.
+  const sizes = [1, 7, 64, 100, 4096, 5000, 1, 3000, 2000, 200];
+  for (const [i, size] of sizes.entries()) {
+    a.send(new Uint8Array(size).fill(i + 1));
+    results.push(b.recv(i === sizes.length - 1 ? 4 << 20 : 65536));
+  }
+  for (const [i, r] of results.entries()) {
+    assert.equal(r.length, sizes[i], `result ${i} is as long as what came`);
+    assert.equal(r.byteOffset % 8, 0, `result ${i} starts 8-aligned`);
+  }
+  for (const [i, r] of results.entries()) r.fill(0xee - i);
+  for (const [i, r] of results.entries()) {
+    assert.ok(r.every((x) => x === 0xee - i), `result ${i} kept its own bytes`);
+  }
+  // recvfrom(), recvmsg() and a file's reads return bytes of their own alike.
+  a.send("one");
+  a.send("two");
+  const [first] = b.recvfrom(65536);
+  const [second] = b.recvmsg(65536);
+  first.fill(0);
+  assert.equal(decoder.decode(second), "two");
+  a.close();
+  b.close();
+  const [c, d] = socket.socketpair();
+  c.sendall("x\ny\n");
+  const f = d.makefile("rb");
+  const [x, y] = [f.readline() as Uint8Array, f.readline() as Uint8Array];
+  x.fill(0);
+  assert.equal(decoder.decode(y), "y\n");
+  f.close();
+  c.close();
+  d.close();
+});
+
 Deno.test("Socket.getsockname() and getpeername() give Python's address tuples for IPv4 and IPv6", () => {
   for (const family of [AF_INET, AF_INET6]) {
     const [c, s] = tcpPair(family);
