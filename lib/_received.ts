@@ -24,11 +24,14 @@ let slab = new Uint8Array(0);
 let used = 0;
 
 /**
- * A buffer to receive up to `size` bytes into: the shared scratch, or for a
- * size above 1 MiB an array of its own. Pass it, with the count received, to
- * {@link received} before the next receive.
+ * A buffer to receive up to `size` bytes into: the shared scratch, or an
+ * array of its own where the bytes will be kept as they are, saving a copy:
+ * when the last receive on the socket brought more than 4 KiB (`large`, a
+ * stream in bulk), and for a size above 1 MiB. Pass it, with the count
+ * received, to {@link received} before the next receive.
  */
-export function receiveBuffer(size: number): Uint8Array {
+export function receiveBuffer(size: number, large = false): Uint8Array {
+  if (large && size > SMALL) return new Uint8Array(size);
   if (size === window.length) return window;
   if (size > scratch.length) {
     if (size > SCRATCH_MAX) return new Uint8Array(size);
@@ -37,14 +40,19 @@ export function receiveBuffer(size: number): Uint8Array {
   return window = scratch.subarray(0, size);
 }
 
+/** Whether a receive of `n` bytes calls for the next one to get an array of its own. */
+export function isLarge(n: number): boolean {
+  return n > SMALL;
+}
+
 /**
  * The first `n` bytes of a buffer from {@link receiveBuffer}, as an array
  * the caller owns: exactly `n` long. Up to 4 KiB it is a view of a shared
  * 8 KiB slab (its `.buffer` holds other results, which it never overlaps).
  */
 export function received(buf: Uint8Array, n: number): Uint8Array {
-  if (buf.buffer !== scratch.buffer) {
-    return n === buf.length ? buf : n * 2 >= buf.length ? buf.subarray(0, n) : buf.slice(0, n);
+  if (buf !== window) {
+    return n === buf.length ? buf : n * 2 >= buf.length ? buf.subarray(0, n) : copied(buf, n);
   }
   return copied(buf, n);
 }

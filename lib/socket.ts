@@ -15,7 +15,7 @@ import {
 } from "./_args.ts";
 import { errno as E, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
 import { pyRepr } from "./_repr.ts";
-import { receiveBuffer, received } from "./_received.ts";
+import { isLarge, receiveBuffer, received } from "./_received.ts";
 import { SocketFile } from "./io.ts";
 import { forget } from "./reactor.ts";
 import { readableOf, writableOf } from "./streams.ts";
@@ -182,6 +182,8 @@ export class Socket {
   #timeout: number | null = null;
   #closed = false;
   #ioRefs = 0;
+  /** Whether the last recv() brought more than 4 KiB: the next gets an array of its own. */
+  #large = false;
   #readable?: ReadableStream<Uint8Array>;
   #writable?: WritableStream<Uint8Array | string>;
   readonly #held: { fd: number; text: string };
@@ -862,9 +864,10 @@ export class Socket {
     flags = flagsOf(flags);
     const size = toSize(bufsize);
     if (size < 0) throw new RangeError("negative buffersize in recv");
-    const buf = receiveBuffer(size);
+    const buf = receiveBuffer(size, this.#large);
     let n = N.recv(this.#fd, buf, flags);
     if (n < 0) n = this.#retry(false, () => N.recv(this.#fd, buf, flags));
+    this.#large = isLarge(n);
     return received(buf, n);
   }
 
