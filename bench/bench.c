@@ -1,9 +1,11 @@
 /* The C reference for bench/: blocking sockets, the physical limit on this
-   machine. Usage:
-     bench server echo|sink|udp          prints "ready PORT", serves until killed
-     bench client pingpong|bulk|udp PORT N   N rounds, or N bytes for bulk;
-                                             prints "result OPS SECONDS [SECOND_HALF]"
-     bench calls N                           prints "getsockopt NS" and "eagain NS" */
+   machine. C has one way to receive, into a buffer, so the tuned modes
+   (ending in -into) are the same programs. Usage:
+     bench server echo|sink|udp|accept|lines   prints "ready PORT", serves until killed
+     bench client pingpong|bulk|udp|connect|lines PORT N
+                                  N rounds (connections for connect, bytes for bulk);
+                                  prints "result OPS SECONDS [SECOND_HALF]"
+     bench calls N                prints "getsockopt NS" and "eagain NS" */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,7 +38,7 @@ static int bound(int type) {
   socklen_t len = sizeof a;
   if (bind(s, (struct sockaddr *)&a, sizeof a) < 0) { perror("bind"); exit(1); }
   getsockname(s, (struct sockaddr *)&a, &len);
-  if (type == SOCK_STREAM) listen(s, 16);
+  if (type == SOCK_STREAM) listen(s, 128);
   printf("ready %d\n", ntohs(a.sin_port));
   fflush(stdout);
   return s;
@@ -44,7 +46,7 @@ static int bound(int type) {
 
 static void server(const char *mode) {
   static char buf[65536];
-  if (!strcmp(mode, "udp")) {
+  if (!strncmp(mode, "udp", 3)) {
     int s = bound(SOCK_DGRAM);
     for (;;) {
       struct sockaddr_in from;
@@ -53,10 +55,26 @@ static void server(const char *mode) {
       if (n >= 0) sendto(s, buf, n, 0, (struct sockaddr *)&from, len);
     }
   }
-  int s = bound(SOCK_STREAM), echo = !strcmp(mode, "echo");
+  int s = bound(SOCK_STREAM), echo = !strncmp(mode, "echo", 4);
   for (;;) {
     int c = accept(s, NULL, NULL), one = 1;
+    if (!strcmp(mode, "accept")) {
+      ssize_t n = recv(c, buf, 1024, 0);
+      if (n > 0) send(c, buf, n, 0);
+      close(c);
+      continue;
+    }
     setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (!strcmp(mode, "lines")) { /* stdio's line reading, as a C program would */
+      FILE *in = fdopen(dup(c), "r"), *out = fdopen(c, "w");
+      while (fgets(buf, sizeof buf, in)) {
+        fputs(buf, out);
+        fflush(out);
+      }
+      fclose(in);
+      fclose(out);
+      continue;
+    }
     ssize_t n;
     while ((n = recv(c, buf, sizeof buf, 0)) > 0) {
       if (echo) {
@@ -76,7 +94,7 @@ static void client(const char *mode, int port, long long n) {
   memset(buf, 'x', sizeof buf);
   struct sockaddr_in a = loopback(port);
   double t0, half = 0; /* half: when the second half of the round trips began */
-  if (!strcmp(mode, "udp")) {
+  if (!strncmp(mode, "udp", 3)) {
     int s = socket(AF_INET, SOCK_DGRAM, 0);
     connect(s, (struct sockaddr *)&a, sizeof a);
     t0 = now();
@@ -85,12 +103,34 @@ static void client(const char *mode, int port, long long n) {
       send(s, buf, 64, 0);
       recv(s, buf, sizeof buf, 0);
     }
+  } else if (!strcmp(mode, "connect")) {
+    t0 = now();
+    for (long long i = 0; i < n; i++) {
+      if (i == n / 2) half = now();
+      int s = socket(AF_INET, SOCK_STREAM, 0);
+      if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) { perror("connect"); exit(1); }
+      send(s, buf, 64, 0);
+      recv(s, buf, 1024, 0);
+      close(s);
+    }
   } else {
     int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
     setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) { perror("connect"); exit(1); }
     t0 = now();
-    if (!strcmp(mode, "pingpong")) {
+    if (!strcmp(mode, "lines")) {
+      FILE *in = fdopen(dup(s), "r"), *out = fdopen(s, "w");
+      char line[65];
+      memset(line, 'x', 63);
+      line[63] = '\n';
+      line[64] = 0;
+      for (long long i = 0; i < n; i++) {
+        if (i == n / 2) half = now();
+        fputs(line, out);
+        fflush(out);
+        if (!fgets(buf, sizeof buf, in)) { perror("fgets"); exit(1); }
+      }
+    } else if (!strncmp(mode, "pingpong", 8)) {
       for (long long i = 0; i < n; i++) {
         if (i == n / 2) half = now();
         send(s, buf, 64, 0);

@@ -1,6 +1,7 @@
 // The Deno side of bench/: Deno.listen, Deno.connect and Deno.listenDatagram,
 // the way a Deno program would do the same rounds as bench.c. Usage as bench.c
-// (no "calls": Deno has no getsockopt).
+// (no "calls": Deno has no getsockopt; no "lines": its line splitter,
+// TextLineStream, is in @std/streams, which these machines cannot fetch).
 const [what, mode, portText, countText] = Deno.args;
 
 async function server(mode: string): Promise<void> {
@@ -15,6 +16,13 @@ async function server(mode: string): Promise<void> {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   console.log("ready", (l.addr as Deno.NetAddr).port);
   for await (const c of l) {
+    if (mode === "accept") {
+      const buf = new Uint8Array(1024);
+      const n = await c.read(buf);
+      if (n !== null) await c.write(buf.subarray(0, n));
+      c.close();
+      continue;
+    }
     c.setNoDelay(true);
     (async () => {
       const buf = new Uint8Array(65536);
@@ -35,7 +43,16 @@ async function client(mode: string, port: number, n: number): Promise<void> {
   const msg = new Uint8Array(64).fill(120);
   const buf = new Uint8Array(65536);
   let t0: number, half = 0; // half: when the second half of the round trips began
-  if (mode === "udp") {
+  if (mode === "connect") {
+    t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      if (i === n >> 1) half = performance.now();
+      const c = await Deno.connect({ hostname: "127.0.0.1", port });
+      await c.write(msg);
+      await c.read(buf.subarray(0, 1024));
+      c.close();
+    }
+  } else if (mode === "udp") {
     const s = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
     const to: Deno.NetAddr = { transport: "udp", hostname: "127.0.0.1", port };
     t0 = performance.now();

@@ -1,7 +1,9 @@
-// The Node side of bench/: net and dgram, the way a Node program would do the
-// same rounds as bench.c. Usage as bench.c (no "calls": Node has no such API).
+// The Node side of bench/: net, dgram and readline, the way a Node program
+// would do the same rounds as bench.c. Usage as bench.c (no "calls": Node has
+// no such API).
 import net from "node:net";
 import dgram from "node:dgram";
+import readline from "node:readline";
 
 const [what, mode, portText, countText] = process.argv.slice(2);
 
@@ -14,7 +16,10 @@ function server(mode) {
   }
   const srv = net.createServer({ noDelay: true }, (c) => {
     if (mode === "echo") c.on("data", (d) => c.write(d));
-    else {
+    else if (mode === "accept") c.once("data", (d) => c.end(d));
+    else if (mode === "lines") {
+      readline.createInterface({ input: c }).on("line", (line) => c.write(line + "\n"));
+    } else {
       c.on("data", () => {});
       c.on("end", () => c.end("k"));
     }
@@ -32,6 +37,19 @@ function client(mode, port, n) {
     process.exit(0);
   };
   const msg = Buffer.alloc(64, 120);
+  if (mode === "connect") {
+    let i = 0;
+    const next = () => {
+      if (i === n) return done();
+      if (i++ === n >> 1) half = performance.now();
+      const c = net.connect({ port, host: "127.0.0.1" }, () => c.write(msg));
+      c.once("data", () => {
+        c.destroy();
+        next();
+      });
+    };
+    return next();
+  }
   if (mode === "udp") {
     const s = dgram.createSocket("udp4");
     let i = 0;
@@ -44,7 +62,16 @@ function client(mode, port, n) {
     return;
   }
   const c = net.connect({ port, host: "127.0.0.1", noDelay: true }, () => {
-    if (mode === "pingpong") {
+    if (mode === "lines") {
+      const line = "x".repeat(63) + "\n";
+      let i = 0;
+      readline.createInterface({ input: c }).on("line", () => {
+        if (++i === n) return done();
+        if (i === n >> 1) half = performance.now();
+        c.write(line);
+      });
+      c.write(line);
+    } else if (mode === "pingpong") {
       let i = 0, got = 0;
       c.on("data", (d) => {
         got += d.length;

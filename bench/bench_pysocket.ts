@@ -1,14 +1,21 @@
 // The pysocket side of bench/: the same programs as bench.py, line for line,
-// on pysocket's blocking API. Usage as bench.c.
+// on pysocket's blocking API; the modes ending in -into are the tuned
+// variants, with recv_into and recvfrom_into. Usage as bench.c.
 import * as socket from "../mod.ts";
 
 const [what, mode, portText, countText] = Deno.args;
 
 function server(mode: string): void {
-  if (mode === "udp") {
+  if (mode === "udp" || mode === "udp-into") {
     const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
     s.bind(["127.0.0.1", 0]);
     console.log("ready", (s.getsockname() as socket.Inet4Address)[1]);
+    if (mode === "udp") {
+      for (;;) {
+        const [data, addr] = s.recvfrom(65536);
+        s.sendto(data, addr!);
+      }
+    }
     const buf = new Uint8Array(65536);
     for (;;) {
       const [n, addr] = s.recvfrom_into(buf);
@@ -18,19 +25,38 @@ function server(mode: string): void {
   using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
   s.bind(["127.0.0.1", 0]);
-  s.listen(16);
+  s.listen(128);
   console.log("ready", (s.getsockname() as socket.Inet4Address)[1]);
   const buf = new Uint8Array(65536);
   for (;;) {
     const [conn] = s.accept();
     using _conn = conn;
-    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
-    for (;;) {
-      const n = conn.recv_into(buf);
-      if (n === 0) break;
-      if (mode === "echo") conn.sendall(buf.subarray(0, n));
+    if (mode === "accept") {
+      const data = conn.recv(1024);
+      conn.sendall(data);
+      continue;
     }
-    if (mode === "sink") conn.sendall("k");
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+    if (mode === "lines") {
+      using f = conn.makefile("rwb");
+      for (const line of f) {
+        f.write(line);
+        f.flush();
+      }
+      continue;
+    }
+    for (;;) {
+      if (mode.endsWith("-into")) {
+        const n = conn.recv_into(buf);
+        if (n === 0) break;
+        if (mode === "echo-into") conn.sendall(buf.subarray(0, n));
+      } else {
+        const data = conn.recv(65536);
+        if (data.length === 0) break;
+        if (mode === "echo") conn.sendall(data);
+      }
+    }
+    if (mode.startsWith("sink")) conn.sendall("k");
   }
 }
 
@@ -38,31 +64,56 @@ function client(mode: string, port: number, n: number): void {
   const msg = new Uint8Array(64).fill(120);
   const buf = new Uint8Array(65536);
   let t0: number, half = 0; // half: when the second half of the round trips began
-  if (mode === "udp") {
+  if (mode === "udp" || mode === "udp-into") {
     using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
     s.connect(["127.0.0.1", port]);
     t0 = performance.now();
     for (let i = 0; i < n; i++) {
       if (i === n >> 1) half = performance.now();
       s.send(msg);
-      s.recv_into(buf);
+      if (mode === "udp") s.recv(65536);
+      else s.recv_into(buf);
+    }
+  } else if (mode === "connect") {
+    t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      if (i === n >> 1) half = performance.now();
+      const s = socket.create_connection(["127.0.0.1", port]);
+      s.sendall(msg);
+      s.recv(1024);
+      s.close();
     }
   } else {
     using s = socket.create_connection(["127.0.0.1", port]);
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
     t0 = performance.now();
     if (mode === "pingpong") {
-      const want = buf.subarray(0, 64);
       for (let i = 0; i < n; i++) {
         if (i === n >> 1) half = performance.now();
         s.sendall(msg);
-        for (let got = 0; got < 64;) got += s.recv_into(want.subarray(got));
+        for (let got = 0; got < 64;) got += s.recv(64 - got).length;
+      }
+    } else if (mode === "pingpong-into") {
+      for (let i = 0; i < n; i++) {
+        if (i === n >> 1) half = performance.now();
+        s.sendall(msg);
+        for (let got = 0; got < 64;) got += s.recv_into(buf.subarray(got, 64));
+      }
+    } else if (mode === "lines") {
+      const line = new Uint8Array(64).fill(120);
+      line[63] = 10;
+      const f = s.makefile("rwb");
+      for (let i = 0; i < n; i++) {
+        if (i === n >> 1) half = performance.now();
+        f.write(line);
+        f.flush();
+        f.readline();
       }
     } else {
       const chunk = new Uint8Array(65536).fill(120);
       for (let sent = 0; sent < n;) {
         const k = Math.min(65536, n - sent);
-        s.sendall(k === chunk.length ? chunk : chunk.subarray(0, k));
+        s.sendall(chunk.subarray(0, k));
         sent += k;
       }
       s.shutdown(socket.SHUT_WR);

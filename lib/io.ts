@@ -157,6 +157,29 @@ export class SocketFile {
   }
 
   /**
+   * The lines to the end of the stream, one `readline()` each, as iterating
+   * over a Python file gives them.
+   *
+   * @example
+   * ```ts
+   * import { socketpair } from "./mod.ts";
+   * const [a, b] = socketpair();
+   * a.sendall("one\ntwo\n");
+   * a.close();
+   * using f = b.makefile("rb");
+   * for (const line of f) console.log(line);
+   * b.close();
+   * ```
+   */
+  *[Symbol.iterator](): Generator<Uint8Array | string> {
+    for (;;) {
+      const line = this.readline();
+      if (line.length === 0) return;
+      yield line;
+    }
+  }
+
+  /**
    * Reads all remaining lines.
    *
    * @returns the lines
