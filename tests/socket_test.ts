@@ -560,6 +560,17 @@ Deno.test("Socket.makefile() reads lines and writes through a buffer, and keeps 
   assert.equal(r.readline(), "");
   r.close();
   b.close();
+  // A file iterates over its lines, as Python's does.
+  const [c, d] = socket.socketpair();
+  c.sendall("one\ntwo\nthree");
+  c.close();
+  using f = d.makefile("rb");
+  assert.deepEqual([...f].map((line) => decoder.decode(line as Uint8Array)), [
+    "one\n",
+    "two\n",
+    "three",
+  ]);
+  d.close();
 });
 
 Deno.test("select() reports readable, writable and idle sockets", () => {
