@@ -72,3 +72,12 @@ export function copied(bytes: Uint8Array, n: number): Uint8Array {
   used += (n + 7) & ~7; // the next result starts 8-aligned, for Float64Array views
   return out;
 }
+
+/**
+ * Bytes from {@link received} whose buffer may be handed over (transferred,
+ * as a byte stream's enqueue does): the bytes themselves where they own their
+ * buffer, a copy of their own where they share a slab.
+ */
+export function transferable(bytes: Uint8Array): Uint8Array {
+  return bytes.length > SMALL ? bytes : bytes.slice();
+}

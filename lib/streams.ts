@@ -2,26 +2,34 @@
 // sockets plug into pipeTo, TextDecoderStream and friends.
 
 import { native } from "../ffi/mod.ts";
-import { sock_recv_into, sock_sendall } from "./async.ts";
+import { sock_recv, sock_recv_into, sock_sendall } from "./async.ts";
 import type { Socket } from "./socket.ts";
+import { transferable } from "./_received.ts";
 
 const { SHUT_RD, SHUT_WR } = native.constants;
 
 /**
  * A readable byte stream of what the peer sends: BYOB-capable, ending when
  * the peer shuts down its side. Cancelling it stops the pending read and
- * shuts down the reading side.
+ * shuts down the reading side. A BYOB reader's view is filled in place; a
+ * default reader gets chunks of exactly what came, as sock_recv returns them
+ * (no 64 KiB buffer allocated per read).
  */
 export function readableOf(sock: Socket): ReadableStream<Uint8Array> {
   const stop = new AbortController();
+  const options = { signal: stop.signal };
   return new ReadableStream({
     type: "bytes",
-    autoAllocateChunkSize: 65536,
     async pull(controller) {
-      // With autoAllocateChunkSize a BYOB request is always there.
-      const request = controller.byobRequest!;
-      const view = request.view!;
-      const n = await sock_recv_into(sock, view, { signal: stop.signal });
+      const request = controller.byobRequest;
+      if (request === null) {
+        const data = await sock_recv(sock, 65536, options);
+        // enqueue() takes the chunk's buffer away: a slab's must stay.
+        if (data.length === 0) controller.close();
+        else controller.enqueue(transferable(data));
+        return;
+      }
+      const n = await sock_recv_into(sock, request.view!, options);
       if (n === 0) {
         controller.close();
         request.respond(0);

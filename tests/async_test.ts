@@ -503,6 +503,28 @@ Deno.test(
   },
 );
 
+Deno.test("Socket.readable's default reader gets chunks of exactly what came, and leaves recv()'s results whole", async () => {
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  b.setblocking(false);
+  // Results of recv() share slabs; the stream must not take a slab's buffer away.
+  a.sendall("kept");
+  const kept = b.recv(100);
+  const reader = b.readable.getReader();
+  const chunks: string[] = [];
+  for (const part of ["one", "two", "x".repeat(5000)]) {
+    await socket.sock_sendall(a, part);
+    const { value } = await reader.read();
+    assert.equal(value!.length, part.length, "a chunk is exactly what came");
+    chunks.push(decoder.decode(value));
+  }
+  assert.deepEqual(chunks, ["one", "two", "x".repeat(5000)]);
+  assert.equal(decoder.decode(kept), "kept", "an earlier recv() result is intact");
+  a.close();
+  assert.equal((await reader.read()).done, true, "the stream ends when the peer closes");
+  b.close();
+});
+
 Deno.test(
   "socket.close(fd) on a watched descriptor rejects its pending operations with EBADF",
   async () => {
