@@ -25,6 +25,19 @@ export function openLibrary<S extends Deno.ForeignLibraryInterface>(
   }
 }
 
+// A length the C library trusts comes from the view's own slot, through the
+// intrinsic getter: a caller can redefine `byteLength` (an own property, a
+// subclass's getter), and C would write or read past the view's memory.
+const byteLengthGetter = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Uint8Array.prototype),
+  "byteLength",
+)!.get!;
+
+/** The real length of a Uint8Array, whatever its properties say: what to pass C beside it. */
+export function byteLengthOf(view: Uint8Array): number {
+  return byteLengthGetter.call(view);
+}
+
 /** A NUL-terminated copy of a string for C. */
 export function cstr(s: string): Uint8Array {
   return encoder.encode(s + "\0");

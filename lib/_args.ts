@@ -58,13 +58,42 @@ export function toSize(v: unknown): number {
   return n;
 }
 
+// A caller's view is read through the intrinsic getters, from the engine's
+// own slots: `byteLength`, `byteOffset` and `buffer` can be redefined on a
+// view (an own property, a subclass's getter), and the lengths pysocket
+// loops over and hands to C must be the view's real ones.
+const getter = (proto: object, key: PropertyKey) =>
+  Object.getOwnPropertyDescriptor(proto, key)!.get!;
+const TypedArray = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayName = getter(TypedArray, Symbol.toStringTag);
+const typedBuffer = getter(TypedArray, "buffer");
+const typedOffset = getter(TypedArray, "byteOffset");
+const typedLength = getter(TypedArray, "byteLength");
+const viewBuffer = getter(DataView.prototype, "buffer");
+const viewOffset = getter(DataView.prototype, "byteOffset");
+const viewLength = getter(DataView.prototype, "byteLength");
+
+/**
+ * The bytes of a view or buffer, as a Uint8Array made here over the same
+ * memory (none of the caller's properties read), or null for anything else.
+ */
+function bytesOf(v: unknown): Uint8Array | null {
+  if (typedArrayName.call(v) !== undefined) {
+    return new Uint8Array(typedBuffer.call(v), typedOffset.call(v), typedLength.call(v));
+  }
+  if (ArrayBuffer.isView(v)) {
+    return new Uint8Array(viewBuffer.call(v), viewOffset.call(v), viewLength.call(v));
+  }
+  if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return new Uint8Array(v);
+  return null;
+}
+
 /** Data to send: views and buffers as their bytes, strings as UTF-8. */
 export function toBytes(v: unknown): Uint8Array {
-  if (v instanceof Uint8Array) return v;
   if (typeof v === "string") return encoder.encode(v);
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return new Uint8Array(v);
-  throw new TypeError(`a bytes-like object is required, not '${pyType(v)}'`);
+  const bytes = bytesOf(v);
+  if (bytes === null) throw new TypeError(`a bytes-like object is required, not '${pyType(v)}'`);
+  return bytes;
 }
 
 /** A bytes-like argument where Python takes no string (packed addresses, option values). */
@@ -84,8 +113,8 @@ export function isBytesLike(v: unknown): v is ArrayBufferView | ArrayBuffer | Sh
  * object, not str").
  */
 function toWritable(v: unknown, caller: string): Uint8Array {
-  if (v instanceof Uint8Array) return v;
-  if (isBytesLike(v)) return toBytes(v);
+  const bytes = typeof v === "string" ? null : bytesOf(v);
+  if (bytes !== null) return bytes;
   const type = v === null || v === undefined ? "None" : pyType(v);
   throw new TypeError(`${caller}() argument 1 must be read-write bytes-like object, not ${type}`);
 }

@@ -74,6 +74,51 @@ Deno.test("Socket.recv() returns exactly the bytes received, and writing into on
   d.close();
 });
 
+Deno.test("Socket calls use a view's real length, whatever its byteLength property says", async () => {
+  // A redefined own property, and a subclass's getter: both claim far more
+  // memory than the view has. C must only ever see the real length.
+  const own = new Uint8Array(16);
+  for (const key of ["byteLength", "length", "byteOffset"]) {
+    Object.defineProperty(own, key, { value: 1 << 15 });
+  }
+  class Liar extends Uint8Array {
+    override get byteLength() {
+      return 1 << 20;
+    }
+    override get length() {
+      return 1 << 20;
+    }
+  }
+  const liar = new Liar(8);
+  const [a, b] = socket.socketpair();
+  a.sendall(new Uint8Array(100).map((_, i) => i));
+  assert.equal(b.recv_into(own), 16);
+  assert.deepEqual([...own], [...Array(16).keys()]);
+  assert.equal(b.recv_into(liar), 8);
+  assert.deepEqual([...liar], [16, 17, 18, 19, 20, 21, 22, 23]);
+  const [n] = b.recvfrom_into(new Uint8Array(4));
+  assert.equal(n, 4);
+  assert.equal(b.recv(65536).length, 100 - 16 - 8 - 4, "the rest is still there");
+  // Sending reads no more than the view holds either: 8 and 16 bytes, not more.
+  liar.fill(1);
+  own.fill(2);
+  assert.equal(a.send(liar), 8);
+  a.sendall(own);
+  if (!windows) assert.equal(a.sendmsg([liar]), 8);
+  const want = 8 + 16 + (windows ? 0 : 8);
+  b.settimeout(5);
+  const got: number[] = [...b.recv(65536)];
+  while (got.length < want) got.push(...b.recv(65536));
+  assert.equal(got.length, want);
+  // The async path as well.
+  a.setblocking(false);
+  b.setblocking(false);
+  await socket.sock_sendall(a, liar);
+  assert.equal(await socket.sock_recv_into(b, own), 8);
+  a.close();
+  b.close();
+});
+
 Deno.test("Socket.getsockname() and getpeername() give Python's address tuples for IPv4 and IPv6", () => {
   for (const family of [AF_INET, AF_INET6]) {
     const [c, s] = tcpPair(family);

@@ -2,7 +2,14 @@
 // macOS through the pure parts (_structs.ts, the tables, the signatures).
 
 import type { HostEnt, MsgIn, Native, Poller } from "../native.ts";
-import { cstr, nameinfo, openLibrary, readAddrinfo, readCString } from "../_memory.ts";
+import {
+  byteLengthOf,
+  cstr,
+  nameinfo,
+  openLibrary,
+  readAddrinfo,
+  readCString,
+} from "../_memory.ts";
 import {
   darwinSymbols,
   linuxSymbols,
@@ -53,7 +60,7 @@ const decoder = new TextDecoder();
 
 function address(p: Deno.PointerValue | Uint8Array): bigint {
   if (p instanceof Uint8Array) {
-    return p.byteLength === 0 ? 0n : Deno.UnsafePointer.value(Deno.UnsafePointer.of(p));
+    return byteLengthOf(p) === 0 ? 0n : Deno.UnsafePointer.value(Deno.UnsafePointer.of(p));
   }
   return Deno.UnsafePointer.value(p);
 }
@@ -243,7 +250,7 @@ export function loadPosix(): Native {
     const dv = new DataView(iov.buffer);
     bufs.forEach((b, i) => {
       dv.setBigUint64(i * 16, address(b), true);
-      dv.setBigUint64(i * 16 + 8, BigInt(b.byteLength), true);
+      dv.setBigUint64(i * 16 + 8, BigInt(byteLengthOf(b)), true);
     });
     return iov;
   }
@@ -450,13 +457,14 @@ export function loadPosix(): Native {
     getsockname: (fd, addr, len) => c.getsockname(fd, addr, len),
     getpeername: (fd, addr, len) => c.getpeername(fd, addr, len),
     getsockopt: (fd, level, opt, buf, len) => c.getsockopt(fd, level, opt, buf, len),
-    setsockopt: (fd, level, opt, buf, len) => c.setsockopt(fd, level, opt, buf, len),
-    recv: (fd, buf, flags) => c.recv(fd, buf, clamp(buf.byteLength), flags),
-    send: (fd, buf, flags) => c.send(fd, buf, clamp(buf.byteLength), flags),
+    setsockopt: (fd, level, opt, buf, len) =>
+      c.setsockopt(fd, level, opt, buf, buf ? Math.min(len, byteLengthOf(buf)) : len),
+    recv: (fd, buf, flags) => c.recv(fd, buf, clamp(byteLengthOf(buf)), flags),
+    send: (fd, buf, flags) => c.send(fd, buf, clamp(byteLengthOf(buf)), flags),
     recvfrom: (fd, buf, flags, addr, len) =>
-      c.recvfrom(fd, buf, clamp(buf.byteLength), flags, addr, len),
+      c.recvfrom(fd, buf, clamp(byteLengthOf(buf)), flags, addr, len),
     sendto: (fd, buf, flags, addr, addrlen) =>
-      c.sendto(fd, buf, clamp(buf.byteLength), flags, addr, addrlen),
+      c.sendto(fd, buf, clamp(byteLengthOf(buf)), flags, addr, addrlen),
 
     recvmsg(fd, bufs, ancbufsize, flags, addrSize): MsgIn {
       const name = new Uint8Array(addrSize);
@@ -486,11 +494,11 @@ export function loadPosix(): Native {
       const iov = iovecs(bufs);
       const msg = encodeMsghdr(p, {
         name: addr ? address(addr) : 0n,
-        namelen: addr ? addr.byteLength : 0,
+        namelen: addr ? byteLengthOf(addr) : 0,
         iov: address(iov),
         iovlen: bufs.length,
-        control: control.byteLength ? address(control) : 0n,
-        controllen: control.byteLength,
+        control: byteLengthOf(control) ? address(control) : 0n,
+        controllen: byteLengthOf(control),
       });
       return c.sendmsg(fd, msg, flags);
     },
@@ -501,7 +509,7 @@ export function loadPosix(): Native {
       return c.sendfile(out, inFd, offset, clamp(count));
     },
     openRead: (path) => c.open(cstr(path), p.O_CLOEXEC),
-    pread: (fd, buf, offset) => c.pread(fd, buf, clamp(buf.byteLength), BigInt(offset)),
+    pread: (fd, buf, offset) => c.pread(fd, buf, clamp(byteLengthOf(buf)), BigInt(offset)),
 
     poll1(fd, events, timeoutMs) {
       pollfd[0] = fd;
@@ -595,7 +603,7 @@ export function loadPosix(): Native {
     },
     getnameinfo: (addr, flags) =>
       nameinfo((host, hostlen, serv, servlen) =>
-        c.getnameinfo(addr, addr.byteLength, host, hostlen, serv, servlen, flags)
+        c.getnameinfo(addr, byteLengthOf(addr), host, hostlen, serv, servlen, flags)
       ),
     gethostbyname(name) {
       const nb = cstr(name);
@@ -605,11 +613,11 @@ export function loadPosix(): Native {
       );
     },
     gethostbyaddr(addr, family) {
-      if (!c.gethostbyaddr_r) return hostentOf(c.gethostbyaddr!(addr, addr.byteLength, family));
+      if (!c.gethostbyaddr_r) return hostentOf(c.gethostbyaddr!(addr, byteLengthOf(addr), family));
       return hostentCall((ret, buf, result, herr) =>
         c.gethostbyaddr_r!(
           addr,
-          addr.byteLength,
+          byteLengthOf(addr),
           family,
           ret,
           buf,

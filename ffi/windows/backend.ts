@@ -6,7 +6,14 @@
 // WSAGetLastError() at once, before anything else can run on the thread.
 
 import { windows as layout } from "../layout.ts";
-import { cstr, nameinfo, openLibrary, readAddrinfo, readCString } from "../_memory.ts";
+import {
+  byteLengthOf,
+  cstr,
+  nameinfo,
+  openLibrary,
+  readAddrinfo,
+  readCString,
+} from "../_memory.ts";
 import type { HostEnt, MsgIn, Native, Poller, SysValues } from "../native.ts";
 import { encodeHints } from "../posix/_structs.ts";
 import { constants, strings } from "./constants.ts";
@@ -397,22 +404,26 @@ export function loadWindows(): Native {
         ws.getsockopt(BigInt(fd), level, opt, buf, new Uint8Array(len.buffer, len.byteOffset, 4)),
       ),
     setsockopt: (fd, level, opt, buf, len) =>
-      check(ws.setsockopt(BigInt(fd), level, opt, buf, len)),
+      check(
+        ws.setsockopt(BigInt(fd), level, opt, buf, buf ? Math.min(len, byteLengthOf(buf)) : len),
+      ),
     recv: (fd, buf, flags) =>
-      check(ws.recv(BigInt(fd), buf, Math.min(buf.byteLength, 0x7fffffff), flags)),
+      check(ws.recv(BigInt(fd), buf, Math.min(byteLengthOf(buf), 0x7fffffff), flags)),
     send: (fd, buf, flags) =>
-      check(ws.send(BigInt(fd), buf, Math.min(buf.byteLength, 0x7fffffff), flags)),
+      check(ws.send(BigInt(fd), buf, Math.min(byteLengthOf(buf), 0x7fffffff), flags)),
     recvfrom: (fd, buf, flags, addr, len) =>
       check(ws.recvfrom(
         BigInt(fd),
         buf,
-        Math.min(buf.byteLength, 0x7fffffff),
+        Math.min(byteLengthOf(buf), 0x7fffffff),
         flags,
         addr,
         new Uint8Array(len.buffer, len.byteOffset, 4),
       )),
     sendto: (fd, buf, flags, addr, addrlen) =>
-      check(ws.sendto(BigInt(fd), buf, Math.min(buf.byteLength, 0x7fffffff), flags, addr, addrlen)),
+      check(
+        ws.sendto(BigInt(fd), buf, Math.min(byteLengthOf(buf), 0x7fffffff), flags, addr, addrlen),
+      ),
     recvmsg(): MsgIn {
       throw new TypeError("recvmsg() is not available on Windows, as in Python");
     },
@@ -442,7 +453,7 @@ export function loadWindows(): Native {
       dv.setUint32(OV.offset, offset % 0x100000000, true);
       dv.setUint32(OV.offsetHigh, Math.floor(offset / 0x100000000), true);
       const got = new Uint32Array(1);
-      const n = Math.min(buf.byteLength, 0x7fffffff);
+      const n = Math.min(byteLengthOf(buf), 0x7fffffff);
       if (k32.ReadFile(BigInt(fd), buf, n, new Uint8Array(got.buffer), ov) !== 0) return got[0];
       const e = k32.GetLastError();
       if (e === ERROR_HANDLE_EOF) return 0;
@@ -568,10 +579,10 @@ export function loadWindows(): Native {
     },
     getnameinfo: (addr, flags) =>
       nameinfo((host, hostlen, serv, servlen) =>
-        ws.getnameinfo(addr, addr.byteLength, host, hostlen, serv, servlen, flags)
+        ws.getnameinfo(addr, byteLengthOf(addr), host, hostlen, serv, servlen, flags)
       ),
     gethostbyname: (name) => hostent(ws.gethostbyname(cstr(name))),
-    gethostbyaddr: (addr, family) => hostent(ws.gethostbyaddr(addr, addr.byteLength, family)),
+    gethostbyaddr: (addr, family) => hostent(ws.gethostbyaddr(addr, byteLengthOf(addr), family)),
     gethostname() {
       const buf = new Uint8Array(257);
       if (check(ws.gethostname(buf, 256)) < 0) return null;
