@@ -119,6 +119,31 @@ Deno.test("Socket calls use a view's real length, whatever its byteLength proper
   b.close();
 });
 
+Deno.test(
+  "writing to a peer that has gone gives BrokenPipeError, even with SIGPIPE's default action",
+  {
+    // Windows has no SIGPIPE.
+    ignore: windows,
+  },
+  () => {
+    // In a child process: SIGPIPE would kill it, not the test runner.
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./_sigpipe_child.ts", import.meta.url).pathname],
+      stderr: "inherit",
+    }).outputSync();
+    assert.equal(child.signal, null, "no signal killed the process");
+    assert.deepEqual(decoder.decode(child.stdout).trim().split("\n"), [
+      "send BrokenPipeError",
+      "sendall BrokenPipeError",
+      "sendmsg BrokenPipeError",
+      "sendfile BrokenPipeError",
+      "makefile BrokenPipeError",
+      "sock_sendall BrokenPipeError",
+      "alive",
+    ]);
+  },
+);
+
 Deno.test("Socket.getsockname() and getpeername() give Python's address tuples for IPv4 and IPv6", () => {
   for (const family of [AF_INET, AF_INET6]) {
     const [c, s] = tcpPair(family);

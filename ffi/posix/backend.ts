@@ -178,6 +178,17 @@ export function loadPosix(): Native {
   const pollfd16 = new Int16Array(pollfd.buffer);
   const textBuf = new Uint8Array(1088);
 
+  // A write to a peer that has gone raises SIGPIPE, which kills the process
+  // unless it is ignored (Deno ignores it until a listener for it comes and
+  // goes). Python ignores it; pysocket asks the kernel not to send it: Linux
+  // sends take MSG_NOSIGNAL, macOS sockets have SO_NOSIGPIPE (see adopt).
+  const noSignal = p.os === "linux" ? p.constants.MSG_NOSIGNAL : 0;
+  const SIG_BLOCK = 0, SIG_SETMASK = 2, SIGPIPE = 13;
+  const sigpipeSet = new Uint8Array(128); // sigset_t: SIGPIPE's bit alone
+  sigpipeSet[(SIGPIPE - 1) >> 3] = 1 << ((SIGPIPE - 1) & 7);
+  const oldSigset = new Uint8Array(128);
+  const noWait = new Uint8Array(16); // struct timespec of zero
+
   function setErrno(code: number): number {
     saved = code;
     return -1;
@@ -460,11 +471,11 @@ export function loadPosix(): Native {
     setsockopt: (fd, level, opt, buf, len) =>
       c.setsockopt(fd, level, opt, buf, buf ? Math.min(len, byteLengthOf(buf)) : len),
     recv: (fd, buf, flags) => c.recv(fd, buf, clamp(byteLengthOf(buf)), flags),
-    send: (fd, buf, flags) => c.send(fd, buf, clamp(byteLengthOf(buf)), flags),
+    send: (fd, buf, flags) => c.send(fd, buf, clamp(byteLengthOf(buf)), flags | noSignal),
     recvfrom: (fd, buf, flags, addr, len) =>
       c.recvfrom(fd, buf, clamp(byteLengthOf(buf)), flags, addr, len),
     sendto: (fd, buf, flags, addr, addrlen) =>
-      c.sendto(fd, buf, clamp(byteLengthOf(buf)), flags, addr, addrlen),
+      c.sendto(fd, buf, clamp(byteLengthOf(buf)), flags | noSignal, addr, addrlen),
 
     recvmsg(fd, bufs, ancbufsize, flags, addrSize): MsgIn {
       const name = new Uint8Array(addrSize);
@@ -500,13 +511,23 @@ export function loadPosix(): Native {
         control: byteLengthOf(control) ? address(control) : 0n,
         controllen: byteLengthOf(control),
       });
-      return c.sendmsg(fd, msg, flags);
+      return c.sendmsg(fd, msg, flags | noSignal);
     },
 
     shutdown: (fd, how) => c.shutdown(fd, how),
     sendfile(out, inFd, offset, count) {
       if (!c.sendfile) return setErrno(p.errnos.ENOSYS ?? 78);
-      return c.sendfile(out, inFd, offset, clamp(count));
+      if (!c.pthread_sigmask || !c.sigtimedwait) return c.sendfile(out, inFd, offset, clamp(count));
+      // sendfile takes no MSG_NOSIGNAL: hold SIGPIPE back on this thread, and
+      // take the one a peer that has gone raises (also when part of the file
+      // went before it did), so EPIPE comes back instead.
+      c.pthread_sigmask(SIG_BLOCK, sigpipeSet, oldSigset);
+      const r = c.sendfile(out, inFd, offset, clamp(count));
+      const e = saved;
+      c.sigtimedwait(sigpipeSet, null, noWait);
+      c.pthread_sigmask(SIG_SETMASK, oldSigset, null);
+      saved = e;
+      return r;
     },
     openRead: (path) => c.open(cstr(path), p.O_CLOEXEC),
     pread: (fd, buf, offset) => c.pread(fd, buf, clamp(byteLengthOf(buf)), BigInt(offset)),

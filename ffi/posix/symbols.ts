@@ -174,6 +174,12 @@ export const linuxSymbols = {
     parameters: ["i32", "i32", "buffer", "usize"],
     result: "i32",
   },
+  // int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset): sendfile
+  // takes no MSG_NOSIGNAL, so SIGPIPE is held back on this thread around it
+  pthread_sigmask: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout):
+  // takes a SIGPIPE that sendfile raised while it was held back
+  sigtimedwait: { parameters: ["buffer", "pointer", "buffer"], result: "i32" },
   // int gethostbyname_r(const char *name, struct hostent *ret, char *buf,
   //                     size_t buflen, struct hostent **result, int *h_errnop)
   gethostbyname_r: {
