@@ -305,8 +305,16 @@ const shared = new Map<number, OSError>();
 export function wouldBlock(code: number): OSError {
   let e = shared.get(code);
   if (e === undefined) {
-    e = osError(code);
-    Object.defineProperty(e, "stack", { value: `${e.name}: ${e.message}` });
+    // Made with no stack trace: a trace keeps its frames' functions and
+    // receivers alive, and this error lives as long as the module, so the
+    // socket of the first call that would have blocked never got collected.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      e = osError(code);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     shared.set(code, Object.freeze(e));
   }
   return e;

@@ -137,6 +137,8 @@ export function setdefaulttimeout(timeout: number | null): void {
 // Sockets collected while open are closed, with Python's ResourceWarning.
 const finalizer = new FinalizationRegistry<{ fd: number; text: string }>((held) => {
   if (held.fd >= 0) {
+    // As close() does: the reactor must not keep watching a number the OS will reuse.
+    forget(held.fd);
     N.close(held.fd);
     console.warn(`ResourceWarning: unclosed ${held.text}`);
   }

@@ -672,3 +672,57 @@ Deno.test("sock_sendfile checks its arguments as asyncio does and leaks no descr
   u.close();
   if (!windows) assert.equal(openFds(), before);
 });
+
+Deno.test("a socket the garbage collector closes leaves the reactor, so its number works again", {
+  // Winsock does not hand the lowest free number out again, so none comes round.
+  ignore: windows,
+}, async () => {
+  // In a child process with --expose-gc. The socket waited once (the reactor
+  // watches it), then is dropped; the next socket to get its number must be
+  // watched afresh, not taken for the old one.
+  const script = `
+import * as socket from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+let fd = -1, warned = false;
+console.warn = () => { warned = true; };
+const keep = await (async () => {
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  b.setblocking(false);
+  fd = a.fileno();
+  setTimeout(() => b.send("x"), 20);
+  await socket.sock_recv(a, 10);
+  return b;
+})();
+for (let i = 0; i < 200 && !warned; i++) {
+  globalThis.gc!();
+  await new Promise((r) => setTimeout(r, 10));
+}
+const spare: socket.Socket[] = [];
+let c!: socket.Socket, d!: socket.Socket;
+for (let i = 0; i < 100; i++) {
+  [c, d] = socket.socketpair();
+  if (d.fileno() === fd) [c, d] = [d, c];
+  if (c.fileno() === fd) break;
+  spare.push(c, d);
+}
+console.log(warned ? "collected" : "kept", c.fileno() === fd ? "reused" : "not reused");
+c.setblocking(false);
+setTimeout(() => d.send("y"), 20);
+console.log(await Promise.race([
+  socket.sock_recv(c, 10).then(() => "received"),
+  new Promise((r) => setTimeout(() => r("hung"), 3000)),
+]));
+Deno.exit(0);
+`;
+  const file = Deno.makeTempFileSync({ suffix: ".ts" });
+  Deno.writeTextFileSync(file, script);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-ffi", "--allow-read", "--v8-flags=--expose-gc", file],
+    stderr: "inherit",
+  }).output();
+  Deno.removeSync(file);
+  assert.deepEqual(decoder.decode(out.stdout).trim().split("\n"), [
+    "collected reused",
+    "received",
+  ]);
+});
