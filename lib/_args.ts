@@ -145,12 +145,16 @@ export function toTimeout(v: unknown): number | null {
   const t = Number(v);
   if (Number.isNaN(t)) throw new RangeError("Invalid value NaN (not a number)");
   if (t < 0) throw new RangeError("Timeout value out of range");
-  if (!Number.isFinite(t)) throw new RangeError("timestamp out of range for platform time_t");
+  // Python keeps time in 64-bit nanoseconds: about 292 years.
+  if (!(t * 1e9 < 2 ** 63)) throw new RangeError("timestamp out of range for platform time_t");
   return t;
 }
 
-/** Rejects a NUL inside a string bound for C. */
-export function noNul(s: string, message: string): string {
-  if (s.includes("\0")) throw new TypeError(message);
+/**
+ * Text bound for C, where a NUL would end it early: Python's ValueError
+ * "embedded null character" (RangeError here) for one inside.
+ */
+export function cText(s: string, message = "embedded null character"): string {
+  if (s.includes("\0")) throw new RangeError(message);
   return s;
 }

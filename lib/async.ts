@@ -212,7 +212,7 @@ export function sock_recv(
   nbytes: number,
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<Uint8Array> {
-  return attempt(sock, false, method(() => sock.recv(nbytes)), options.signal);
+  return attempt(sock, false, method(() => sock.recv(nbytes)), options?.signal);
 }
 
 /**
@@ -242,7 +242,7 @@ export function sock_recv_into(
   buffer: ArrayBufferView | ArrayBuffer,
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<number> {
-  const { signal } = options;
+  const signal = options?.signal;
   let view: Uint8Array, r: number | Wait;
   try {
     checkNonblocking(sock);
@@ -282,7 +282,7 @@ export function sock_recvfrom(
   bufsize: number,
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<[Uint8Array, Address | null]> {
-  return attempt(sock, false, method(() => sock.recvfrom(bufsize)), options.signal);
+  return attempt(sock, false, method(() => sock.recvfrom(bufsize)), options?.signal);
 }
 
 /**
@@ -317,7 +317,7 @@ export function sock_recvfrom_into(
     sock,
     false,
     method(() => sock.recvfrom_into(buffer, nbytes)),
-    options.signal,
+    options?.signal,
   );
 }
 
@@ -376,7 +376,7 @@ export function sock_sendall(
   data: Data,
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<void> {
-  const { signal } = options;
+  const signal = options?.signal;
   let buf: Uint8Array, off = 0, r: number | Wait = 0;
   try {
     checkNonblocking(sock);
@@ -419,7 +419,7 @@ export function sock_sendto(
   address: Address,
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<number> {
-  return attempt(sock, true, method(() => sock.sendto(data, address)), options.signal);
+  return attempt(sock, true, method(() => sock.sendto(data, address)), options?.signal);
 }
 
 /**
@@ -446,7 +446,7 @@ export async function sock_accept(
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<[Socket, Address]> {
   checkNonblocking(sock);
-  const [conn, addr] = await attempt(sock, false, method(() => sock.accept()), options.signal);
+  const [conn, addr] = await attempt(sock, false, method(() => sock.accept()), options?.signal);
   conn.setblocking(false);
   return [conn, addr];
 }
@@ -475,7 +475,7 @@ export async function sock_connect(
 ): Promise<void> {
   checkNonblocking(sock);
   for (let due = yieldIfDue(); due; due = yieldIfDue()) await due;
-  options.signal?.throwIfAborted();
+  options?.signal?.throwIfAborted();
   try {
     sock.connect(address);
     return;
@@ -483,7 +483,7 @@ export async function sock_connect(
     if (!(e instanceof BlockingIOError)) throw e;
   }
   // The connection goes on in the background: wait for it, then ask how it went.
-  await readiness(sock.fileno(), true, options.signal);
+  await readiness(sock.fileno(), true, options?.signal);
   const err = sock.getsockopt(SOL_SOCKET, SO_ERROR) as number;
   if (err !== 0) throw osError(err);
 }
@@ -533,7 +533,7 @@ export async function sock_sendfile(
   options: SendfileOptions = NO_OPTIONS,
 ): Promise<number> {
   checkNonblocking(sock);
-  const { signal, fallback = true } = options;
+  const { signal, fallback = true } = options ?? {};
   signal?.throwIfAborted();
   const src = sendfileSource(sock.type, file, offset, count);
   try {

@@ -1,7 +1,7 @@
 // makefile(): a Python-like buffered file over a socket.
 
 import type { Socket } from "./socket.ts";
-import { toBytes, toSize } from "./_args.ts";
+import { pyType, toBytes, toSize } from "./_args.ts";
 import { pyRepr } from "./_repr.ts";
 import { copied } from "./_received.ts";
 
@@ -49,6 +49,10 @@ export class SocketFile {
    * @param buffering buffer size; 0 for unbuffered (binary only)
    */
   constructor(sock: Socket, mode = "r", buffering: number | null = null) {
+    if (typeof mode !== "string") {
+      // Python iterates over the mode: what is not iterable fails there.
+      throw new TypeError(`'${pyType(mode)}' object is not iterable`);
+    }
     for (const ch of mode) {
       if (!"rwb".includes(ch)) {
         throw new RangeError(`invalid mode ${pyRepr(mode)} (only r, w, b allowed)`);

@@ -4,7 +4,7 @@
 import type { AddressFamily, SocketKind } from "./enums.ts";
 import { native } from "../ffi/mod.ts";
 import { type Address, codec } from "./address.ts";
-import { pyType, toCInt, toInt } from "./_args.ts";
+import { cText, pyType, toCInt, toInt } from "./_args.ts";
 import { gaiError, herror, OSError, raiseErrno } from "./errors.ts";
 
 const C = native.constants;
@@ -118,7 +118,7 @@ export function getnameinfo(sockaddr: [string, number, number?, number?], flags:
     throw new RangeError("getnameinfo(): flowinfo must be 0-1048575.");
   }
   const [err, list] = native.getaddrinfo(
-    sockaddr[0],
+    cText(sockaddr[0]),
     String(port),
     0,
     C.SOCK_DGRAM,
@@ -281,7 +281,7 @@ function protoArg(v: unknown, fn: string): string | null {
   if (typeof v !== "string") {
     throw new TypeError(`${fn}() argument 2 must be str, not ${pyType(v)}`);
   }
-  return v;
+  return cText(v);
 }
 
 /**
@@ -301,7 +301,10 @@ export function getservbyname(servicename: string, protocolname: string | null =
   if (typeof servicename !== "string") {
     throw new TypeError(`getservbyname() argument 1 must be str, not ${pyType(servicename)}`);
   }
-  const port = native.getservbyname(servicename, protoArg(protocolname, "getservbyname"));
+  const port = native.getservbyname(
+    cText(servicename),
+    protoArg(protocolname, "getservbyname"),
+  );
   if (port < 0) throw new OSError("service/proto not found");
   return port;
 }
@@ -344,7 +347,7 @@ export function getprotobyname(protocolname: string): number {
   if (typeof protocolname !== "string") {
     throw new TypeError(`getprotobyname() argument 1 must be str, not ${pyType(protocolname)}`);
   }
-  const n = native.getprotobyname(protocolname);
+  const n = native.getprotobyname(cText(protocolname));
   if (n < 0) throw new OSError("protocol not found");
   return n;
 }

@@ -23,6 +23,7 @@ function fdOf(v: unknown): number {
     throw new TypeError("fileno() returned a non-integer");
   }
   if (fd < 0) throw new RangeError(`file descriptor cannot be a negative integer (${fd})`);
+  if (fd > 0x7fffffff) throw new RangeError("Python int too large to convert to C int");
   return fd;
 }
 

@@ -4,6 +4,7 @@ import type { AddressFamily, SocketKind } from "./enums.ts";
 import { native } from "../ffi/mod.ts";
 import { type Address, codec } from "./address.ts";
 import {
+  cText,
   intoView,
   isBytesLike,
   toBuffer,
@@ -63,7 +64,7 @@ export function sendfileSource(
   }
   const limit = count ?? Infinity;
   if (typeof file === "string" || file instanceof URL) {
-    const path = file instanceof URL ? pathOf(file) : file;
+    const path = cText(file instanceof URL ? pathOf(file) : file, "embedded null byte");
     const fd = N.openRead(path);
     if (fd < 0) raiseErrno();
     return { fd, start, count: limit, close: () => void N.close(fd) };
@@ -146,7 +147,7 @@ const finalizer = new FinalizationRegistry<{ fd: number; text: string }>((held) 
 
 /** Flags as a C int; integers pass at the cost of one comparison. */
 function flagsOf(v: unknown): number {
-  return ((v as number) | 0) === v ? v as number : toCInt(v);
+  return typeof v === "number" && (v | 0) === v ? v : toCInt(v);
 }
 
 function now(): number {
@@ -222,6 +223,13 @@ export class Socket {
         if (family === -1) family = info[0];
         if (type === -1) type = info[1];
         if (proto === -1) proto = info[2];
+      } else {
+        // As Python does: a descriptor that is not an open socket is refused.
+        sockaddrLen[0] = sockaddr.byteLength;
+        if (N.getsockname(fd, sockaddr, sockaddrLen) < 0) {
+          const e = N.errno();
+          if (e === E.EBADF || e === N.errnos.ENOTSOCK) throw osError(e);
+        }
       }
     }
     this.#family = family;
@@ -732,6 +740,9 @@ export class Socket {
    * ```
    */
   setblocking(flag: boolean): void {
+    if (flag === null || flag === undefined) {
+      throw new TypeError("'NoneType' object cannot be interpreted as an integer");
+    }
     this.#setTimeout(flag ? null : 0);
   }
 

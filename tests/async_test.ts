@@ -726,3 +726,16 @@ Deno.exit(0);
     "received",
   ]);
 });
+
+Deno.test("the async functions take null for their options, as for none", async () => {
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  b.setblocking(false);
+  const none = null as unknown as undefined;
+  await socket.sock_sendall(a, "hi", none);
+  assert.equal(decoder.decode(await socket.sock_recv(b, 10, none)), "hi");
+  await socket.sock_sendall(a, "yo", none);
+  assert.equal(await socket.sock_recv_into(b, new Uint8Array(4), none), 2);
+  a.close();
+  b.close();
+});

@@ -337,6 +337,46 @@ const cases: [string, string, (e: Env) => unknown][] = [
     `socket.send_fds(s, [b"x"], [0])`,
     (e) => socket.send_fds(e.s, ["x"], [0]),
   ],
+  // Text bound for C with a NUL inside: refused, not cut short there.
+  [
+    "getservbyname NUL",
+    `socket.getservbyname("http\\0junk")`,
+    () => socket.getservbyname("http\0junk"),
+  ],
+  [
+    "getservbyport NUL protocol",
+    `socket.getservbyport(80, "tcp\\0x")`,
+    () => socket.getservbyport(80, "tcp\0x"),
+  ],
+  [
+    "getprotobyname NUL",
+    `socket.getprotobyname("tcp\\0x")`,
+    () => socket.getprotobyname("tcp\0x"),
+  ],
+  [
+    "getnameinfo NUL host",
+    `socket.getnameinfo(("127.0.0.1\\0x", 80), 0)`,
+    () => socket.getnameinfo(["127.0.0.1\0x", 80], 0),
+  ],
+  [
+    "sendfile path with NUL",
+    `open("/etc/hostname\\0.html", "rb")`,
+    (e) => e.s.sendfile("/etc/hostname\0.html"),
+  ],
+  [
+    "select fd 2**32",
+    `select.select([2**32], [], [], 0)`,
+    () => socket.select([2 ** 32], [], [], 0),
+  ],
+  [
+    "a socket on a descriptor that is no socket",
+    `socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, 1)`,
+    () => socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, 1),
+  ],
+  ["settimeout too long", `s.settimeout(1e10)`, (e) => e.s.settimeout(1e10)],
+  ["setblocking None", `s.setblocking(None)`, (e) => e.s.setblocking(null as Any)],
+  ["makefile mode int", `s.makefile(1)`, (e) => e.s.makefile(1 as Any)],
+  ["recv flags too big", `u.recv(1, 2**40)`, (e) => e.u.recv(1, 2 ** 40)],
 ];
 
 // Messages that differ from python3 3.11 by design, with the reason.

@@ -144,6 +144,15 @@ Deno.test(
   },
 );
 
+Deno.test("Socket methods take bigints wherever Python takes an int, flags included", () => {
+  const [a, b] = socket.socketpair();
+  assert.equal(a.send("xyz", 0n as unknown as number), 3);
+  assert.equal(decoder.decode(b.recv(2n as unknown as number, 0n as unknown as number)), "xy");
+  assert.equal(b.recv_into(new Uint8Array(4), 1n as unknown as number), 1);
+  a.close();
+  b.close();
+});
+
 Deno.test("Socket.getsockname() and getpeername() give Python's address tuples for IPv4 and IPv6", () => {
   for (const family of [AF_INET, AF_INET6]) {
     const [c, s] = tcpPair(family);
