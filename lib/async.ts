@@ -330,8 +330,23 @@ function recvIntoLater(
   signal: AbortSignal | undefined,
   r: Wait,
 ): Promise<number> {
-  const op = (): number | typeof BLOCKED => counted(N.recv(sock.fileno(), view, 0), op);
+  const size = view.byteLength;
+  const op = (): number | typeof BLOCKED => {
+    intact(view, size, "recv_into");
+    return counted(N.recv(sock.fileno(), view, 0), op);
+  };
   return wait(sock, false, op, signal, r);
+}
+
+/**
+ * Throws where a caller's buffer was detached or shrunk while an operation
+ * on it waited: a receive into it would read as the end of the stream, and
+ * a send would end as if all had gone.
+ */
+function intact(view: Uint8Array, size: number, caller: string): void {
+  if (view.byteLength < size) {
+    throw new TypeError(`${caller}() buffer was detached or shrunk while the call waited`);
+  }
 }
 
 async function sendallLater(
@@ -341,7 +356,11 @@ async function sendallLater(
   signal: AbortSignal | undefined,
   r: Wait,
 ): Promise<void> {
-  const op = (): number | typeof BLOCKED => counted(N.send(sock.fileno(), rest(buf, off), 0), op);
+  const size = buf.byteLength;
+  const op = (): number | typeof BLOCKED => {
+    intact(buf, size, "sendall");
+    return counted(N.send(sock.fileno(), rest(buf, off), 0), op);
+  };
   off += await wait(sock, true, op, signal, r);
   while (off < buf.byteLength) off += await attempt(sock, true, op, signal);
 }

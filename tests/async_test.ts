@@ -739,3 +739,45 @@ Deno.test("the async functions take null for their options, as for none", async 
   a.close();
   b.close();
 });
+
+Deno.test("a buffer detached or shrunk while sock_recv_into or sock_sendall waits is an error, not the end", async () => {
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  b.setblocking(false);
+  // A receive into a buffer taken away while it waited: no 0 (which reads as
+  // the end of the stream), and the bytes stay in the socket.
+  for (
+    const shrink of [(ab: ArrayBuffer) => void ab.transfer(), (ab: ArrayBuffer) => ab.resize(4)]
+  ) {
+    const ab = new ArrayBuffer(16, { maxByteLength: 64 });
+    const pending = socket.sock_recv_into(b, new Uint8Array(ab));
+    await new Promise((r) => setTimeout(r, 10));
+    shrink(ab);
+    a.send("data");
+    await assert.rejects(pending, {
+      name: "TypeError",
+      message: "recv_into() buffer was detached or shrunk while the call waited",
+    });
+    assert.equal(decoder.decode(b.recv(10)), "data");
+  }
+  // A send of a buffer taken away while it waited for room does not end as
+  // if all had gone.
+  const big = new ArrayBuffer(8 << 20);
+  const sending = socket.sock_sendall(a, new Uint8Array(big));
+  await new Promise((r) => setTimeout(r, 10));
+  big.transfer();
+  // Make room, so that the send tries again and finds its buffer gone.
+  const done = sending.then(() => "done", () => "done");
+  for (let i = 0; i < 100; i++) {
+    const stop = new AbortController();
+    const next = await Promise.race([done, socket.sock_recv(b, 1 << 20, { signal: stop.signal })]);
+    stop.abort();
+    if (next === "done") break;
+  }
+  await assert.rejects(sending, {
+    name: "TypeError",
+    message: "sendall() buffer was detached or shrunk while the call waited",
+  });
+  a.close();
+  b.close();
+});
