@@ -53,16 +53,15 @@ export function readableOf(sock: Socket): ReadableStream<Uint8Array> {
  * the writing side, so the peer reads the end of the stream.
  */
 export function writableOf(sock: Socket): WritableStream<Uint8Array | string> {
-  const stop = new AbortController();
   return new WritableStream({
-    async write(chunk) {
-      await sock_sendall(sock, chunk, { signal: stop.signal });
+    // The controller's signal aborts at writer.abort() even while a write is
+    // in flight; the sink's abort() comes only after that write settles, so
+    // a write waiting on a peer that does not read would have held both.
+    async write(chunk, controller) {
+      await sock_sendall(sock, chunk, { signal: controller.signal });
     },
     close() {
       sock.shutdown(SHUT_WR);
-    },
-    abort() {
-      stop.abort();
     },
   });
 }

@@ -781,3 +781,16 @@ Deno.test("a buffer detached or shrunk while sock_recv_into or sock_sendall wait
   a.close();
   b.close();
 });
+
+Deno.test("writer.abort() on Socket.writable settles a write that waits on a peer that does not read", async () => {
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  b.setblocking(false);
+  const writer = a.writable.getWriter();
+  const write = writer.write(new Uint8Array(64 << 20));
+  await new Promise((r) => setTimeout(r, 20));
+  await writer.abort(new Error("enough"));
+  await assert.rejects(write, { message: "enough" });
+  a.close();
+  b.close();
+});
