@@ -199,8 +199,11 @@ export interface Native {
   share?(fd: number, pid: number): Uint8Array | null;
   /** Windows only: a socket from bytes that share() made. */
   fromshare?(info: Uint8Array): number;
-  /** The readiness facility for the async path, or null where there is none yet. */
-  poller(): Poller | null;
+  /**
+   * The readiness facility for the async path: null where there is none yet,
+   * undefined (errno set) when making one failed, as at EMFILE.
+   */
+  poller(): Poller | null | undefined;
   /** An open socket's [family, type, proto], or null (errno set) when it is not one. */
   socketInfo(fd: number): [family: number, type: number, proto: number] | null;
 

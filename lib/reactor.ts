@@ -70,7 +70,12 @@ const TURN_MS = 4;
 let gate: Promise<void> | null = null;
 
 function getPoller(): Poller {
-  if (poller === undefined) poller = native.poller();
+  if (poller === undefined) {
+    // A failure (EMFILE) is not kept: the next operation tries again.
+    const made = native.poller();
+    if (made === undefined) throw osError(native.errno());
+    poller = made;
+  }
   if (poller === null) {
     throw new TypeError(`the async socket functions are not available on ${native.os} yet`);
   }

@@ -794,3 +794,26 @@ Deno.test("writer.abort() on Socket.writable settles a write that waits on a pee
   a.close();
   b.close();
 });
+
+Deno.test(
+  "at EMFILE the async path rejects with OSError, keeps no descriptor, and starts once there is room",
+  {
+    // A shell's ulimit and /proc: Linux.
+    ignore: Deno.build.os !== "linux",
+  },
+  async () => {
+    const child = new URL("./_emfile_child.ts", import.meta.url).pathname;
+    const out = await new Deno.Command("sh", {
+      args: ["-c", `ulimit -n 256 && exec "${Deno.execPath()}" run -A "${child}"`],
+      stderr: "inherit",
+    }).output();
+    assert.deepEqual(decoder.decode(out.stdout).trim().split("\n"), [
+      "full: OSError EMFILE",
+      "async at EMFILE: OSError EMFILE",
+      "descriptors kept: 0",
+      "async with one free: OSError EMFILE",
+      "descriptors kept: 0",
+      "after room: x",
+    ]);
+  },
+);

@@ -267,15 +267,20 @@ export function loadPosix(): Native {
   }
 
   /** epoll, edge-triggered, with an eventfd in the set for wake(). */
-  function epollPoller(): Poller {
+  function epollPoller(): Poller | undefined {
     const EPOLLIN = 1, EPOLLOUT = 4, EPOLLERR = 8, EPOLLHUP = 16, EPOLLRDHUP = 0x2000;
     const EPOLLET = 0x80000000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, MAX_EVENTS = 1024;
     // struct epoll_event is packed on x86_64 (12 bytes) and not on arm64 (16).
     const size = Deno.build.arch === "x86_64" ? 12 : 16;
     const dataAt = Deno.build.arch === "x86_64" ? 4 : 8;
     const epfd = c.epoll_create1!(p.sys.SOCK_CLOEXEC);
-    if (epfd < 0) throw new Error(`epoll_create1 failed: ${readCString(c.strerror(saved))}`);
+    if (epfd < 0) return undefined;
     const wakefd = c.eventfd!(0, p.sys.SOCK_CLOEXEC | p.sys.SOCK_NONBLOCK);
+    if (wakefd < 0) {
+      const e = saved;
+      c.close(epfd);
+      return void setErrno(e);
+    }
     const events = new Uint8Array(size * MAX_EVENTS);
     const view = new DataView(events.buffer);
     // poll() has its own buffer, so that it never touches wait()'s.
@@ -367,12 +372,12 @@ export function loadPosix(): Native {
    * macOS's readiness: a kqueue with a read and a write filter per socket,
    * both EV_CLEAR (edge-triggered), and an EVFILT_USER event for wake().
    */
-  function kqueuePoller(): Poller {
+  function kqueuePoller(): Poller | undefined {
     const { EVFILT_READ, EVFILT_WRITE, EVFILT_USER, EV_ADD, EV_DELETE, EV_CLEAR } = KQ;
     const MAX_EVENTS = 1024, WAKE = 0;
     const out: [number, boolean, boolean] = [0, false, false];
     const kq = c.kqueue!();
-    if (kq < 0) throw new Error(`kqueue failed: ${readCString(c.strerror(saved))}`);
+    if (kq < 0) return undefined;
     fcntl(kq, F_SETFD, FD_CLOEXEC);
     const events = new Uint8Array(kevent.size * MAX_EVENTS);
     const eventsView = new DataView(events.buffer);

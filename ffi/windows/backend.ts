@@ -269,7 +269,7 @@ export function loadWindows(): Native {
    * when a direction is wanted that it does not cover. wake() sends a byte
    * to a UDP socket connected to itself, which is always in the set.
    */
-  function wsaPoller(): Poller {
+  function wsaPoller(): Poller | undefined {
     const POLLRDNORM = 0x100, POLLWRNORM = 0x10, POLLERR = 1, POLLHUP = 2, POLLNVAL = 4;
     const sa = new Uint8Array(16);
     new DataView(sa.buffer).setUint16(0, constants.AF_INET, true);
@@ -286,7 +286,7 @@ export function loadWindows(): Native {
     ) {
       const code = last;
       if (waker >= 0) ws.closesocket(BigInt(waker));
-      throw new Error(`the reactor's wake socket failed: ${native.strerror(code)}`);
+      return void fail(code);
     }
     const wanted = new Map<number, number>();
     /** What the wait in flight polls, or null when none is. */
