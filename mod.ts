@@ -42,6 +42,8 @@ export {
   ConnectionError,
   ConnectionRefusedError,
   ConnectionResetError,
+  /** Python's errno module, as `socket.errno` reaches it: this OS's errno names and values. */
+  errnoNames as errno,
   FileExistsError,
   FileNotFoundError,
   gaierror,

@@ -61,6 +61,20 @@ function usageError(usage: string, problem: string): never {
   Deno.exit(2);
 }
 
+/**
+ * Whether an accept() failed for want of descriptors or memory (EMFILE,
+ * ENFILE, ENOBUFS, ENOMEM). The connection waits in the listen queue, so the
+ * listening socket stays readable: a server that accepts again at once spins.
+ * Python's asyncio waits a second instead; so do these servers.
+ */
+export function outOfResources(e: unknown): boolean {
+  const { EMFILE, ENFILE, ENOBUFS, ENOMEM } = socket.errno;
+  return e instanceof socket.OSError && [EMFILE, ENFILE, ENOBUFS, ENOMEM].includes(e.errno!);
+}
+
+/** How long a server waits before it accepts again after {@link outOfResources}, in ms. */
+export const ACCEPT_PAUSE_MS = 1000;
+
 /** Formats an address as HOST:PORT. */
 export function hostPort(address: socket.Address): string {
   const [host, port] = address as [string, number];

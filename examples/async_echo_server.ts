@@ -6,7 +6,7 @@
 // Run: deno run --allow-ffi examples/async_echo_server.ts [--host 127.0.0.1] [--port 50007]
 
 import * as socket from "../mod.ts";
-import { flags, hostPort, portOf, repr } from "./_cli.ts";
+import { ACCEPT_PAUSE_MS, flags, hostPort, outOfResources, portOf, repr } from "./_cli.ts";
 
 const USAGE = "usage: async_echo_server.ts [--host HOST] [--port PORT]";
 const args = flags(USAGE, { host: "127.0.0.1", port: "50007" });
@@ -41,7 +41,16 @@ console.log(`listening on ${hostPort(server.getsockname())}`);
 const clients = new Set<Promise<void>>();
 try {
   for (;;) {
-    const [conn, addr] = await socket.sock_accept(server, { signal: stop.signal });
+    let conn, addr;
+    try {
+      [conn, addr] = await socket.sock_accept(server, { signal: stop.signal });
+    } catch (e) {
+      if (!outOfResources(e)) throw e;
+      // No descriptor to spare: wait, as asyncio does, instead of spinning.
+      console.error(`accept: ${(e as Error).message}; accepting again in 1 s`);
+      await new Promise((r) => setTimeout(r, ACCEPT_PAUSE_MS));
+      continue;
+    }
     console.log("Connected by", repr(addr));
     const task = handle(conn, addr, stop.signal);
     clients.add(task);

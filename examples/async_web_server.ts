@@ -10,7 +10,7 @@
 //      [--port 8000] [--root examples/www] [--timeout 5] [--quiet]
 
 import * as socket from "../mod.ts";
-import { hostPort } from "./_cli.ts";
+import { ACCEPT_PAUSE_MS, hostPort, outOfResources } from "./_cli.ts";
 import {
   firstPart,
   Incoming,
@@ -109,6 +109,12 @@ while (!stop.signal.aborted) {
     [conn, addr] = await socket.sock_accept(server, { signal: stop.signal });
   } catch (e) {
     if (stop.signal.aborted) break;
+    if (outOfResources(e)) {
+      // No descriptor to spare: wait, as asyncio does, instead of spinning.
+      console.error(`accept: ${(e as Error).message}; accepting again in 1 s`);
+      await new Promise((r) => setTimeout(r, ACCEPT_PAUSE_MS));
+      continue;
+    }
     if (e instanceof socket.error) continue; // a client gone before accept
     throw e;
   }

@@ -9,7 +9,7 @@
 // Run: deno run --allow-ffi examples/select_server.ts [--host 127.0.0.1] [--port 50007] [--mode echo|chat]
 
 import * as socket from "../mod.ts";
-import { announce, flags, portOf, repr, wait } from "./_cli.ts";
+import { ACCEPT_PAUSE_MS, announce, flags, outOfResources, portOf, repr, wait } from "./_cli.ts";
 
 const USAGE = "usage: select_server.ts [--host HOST] [--port PORT] [--mode echo|chat]";
 const args = flags(USAGE, { host: "127.0.0.1", port: "50007", mode: "echo" });
@@ -57,14 +57,16 @@ function enqueue(s: socket.Socket, data: Uint8Array): void {
 }
 
 let ready;
+let acceptFrom = 0; // after an accept that found no descriptor to spare
 while (true) {
   const clients = [...queues.keys()];
+  const pause = acceptFrom - performance.now();
   const inputs = [
-    server,
+    ...(pause > 0 ? [] : [server]),
     ...clients.filter((c) => !queues.get(c)!.eof && queues.get(c)!.size <= LIMIT),
   ];
   const outputs = clients.filter((c) => queues.get(c)!.size > 0);
-  if ((ready = await wait(inputs, outputs)) === null) break;
+  if ((ready = await wait(inputs, outputs, pause > 0 ? pause / 1000 : null)) === null) break;
   const [readable, writable] = ready;
   for (const s of readable) {
     if (s === server) {
@@ -72,6 +74,11 @@ while (true) {
       try {
         [conn, addr] = server.accept();
       } catch (e) {
+        if (outOfResources(e)) {
+          console.error(`accept: ${(e as Error).message}; accepting again in 1 s`);
+          acceptFrom = performance.now() + ACCEPT_PAUSE_MS;
+          continue;
+        }
         if (e instanceof socket.error) continue; // the client left before accept
         throw e;
       }

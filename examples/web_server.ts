@@ -14,7 +14,7 @@
 //      [--port 8000] [--root examples/www] [--timeout 5] [--quiet]
 
 import * as socket from "../mod.ts";
-import { announce, wait } from "./_cli.ts";
+import { ACCEPT_PAUSE_MS, announce, outOfResources, wait } from "./_cli.ts";
 import {
   firstPart,
   Incoming,
@@ -105,8 +105,10 @@ function drop(conn: socket.Socket): void {
   conn.close();
 }
 
-let ready;
-while ((ready = await wait([server, ...connections.keys()], [], 1)) !== null) {
+let ready, acceptFrom = 0;
+const watched = () =>
+  performance.now() >= acceptFrom ? [server, ...connections.keys()] : [...connections.keys()];
+while ((ready = await wait(watched(), [], 1)) !== null) {
   for (const s of ready[0]) {
     if (s === server) {
       // Take every waiting connection, not one per wait.
@@ -116,6 +118,11 @@ while ((ready = await wait([server, ...connections.keys()], [], 1)) !== null) {
           [conn, addr] = server.accept();
         } catch (e) {
           if (e instanceof socket.BlockingIOError) break;
+          if (outOfResources(e)) {
+            console.error(`accept: ${(e as Error).message}; accepting again in 1 s`);
+            acceptFrom = performance.now() + ACCEPT_PAUSE_MS;
+            break;
+          }
           if (e instanceof socket.error) continue; // a client gone before accept
           throw e;
         }

@@ -287,6 +287,22 @@ export const errno = {
   EPIPE: E.EPIPE,
 } as const;
 
+/**
+ * Python's errno module, as `socket.errno` reaches it: this OS's errno names
+ * and their values, to compare with an {@link OSError}'s `errno`.
+ *
+ * @example
+ * ```ts
+ * import { errno, OSError, socket } from "./mod.ts";
+ * try {
+ *   socket().connect(["127.0.0.1", 1]);
+ * } catch (e) {
+ *   if (e instanceof OSError && e.errno === errno.ECONNREFUSED) console.log("refused");
+ * }
+ * ```
+ */
+export const errnoNames: Readonly<Record<string, number>> = Object.freeze({ ...native.errnos });
+
 /** The OSError subclass Python picks for an errno value, built. */
 export function osError(code: number, strerror?: string): OSError {
   const cls = byErrno.get(code) ?? OSError;

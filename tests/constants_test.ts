@@ -36,3 +36,12 @@ Deno.test("constants used every day have their Linux values", () => {
   assert.equal(socket.AF_DECnet, 12);
   assert.equal(socket.AF_BLUETOOTH, 31);
 });
+
+Deno.test("socket.errno holds the names and values of Python's errno module", () => {
+  const py = python<Record<string, number>>(
+    `import errno, json
+print(json.dumps({n: v for n, v in vars(errno).items() if n.startswith("E") and isinstance(v, int)}))`,
+  );
+  assert.deepEqual({ ...socket.errno }, py);
+  assert.ok(Object.isFrozen(socket.errno));
+});

@@ -804,3 +804,48 @@ Deno.test("async_echo_server.ts serves 50 clients at once and stops on Ctrl-C", 
   const done = await stopped(server);
   assert.equal(done.stdout.match(/^Connected by/gm)?.length, 50);
 });
+
+/** CPU seconds process `pid` has used (user + system). */
+function cpuSeconds(pid: number): number {
+  const f = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+// The multi-connection servers, run with few descriptors and held at EMFILE
+// by idle clients: each must wait between accepts instead of spinning, and
+// serve again once the clients go.
+for (
+  const [script, request, answer] of [
+    ["web_server.ts", "GET / HTTP/1.0\r\n\r\n", /^HTTP\/1\.[01] 200/],
+    ["async_web_server.ts", "GET / HTTP/1.0\r\n\r\n", /^HTTP\/1\.[01] 200/],
+    ["select_server.ts", "ping", /^ping/],
+    ["async_echo_server.ts", "ping", /^ping/],
+  ] as const
+) {
+  Deno.test(`${script} waits at EMFILE instead of spinning, and serves again once there is room`, {
+    ignore: Deno.build.os !== "linux",
+  }, async () => {
+    const web = script.includes("web");
+    const server = new Program(script, ["--port", "0", ...(web ? ["--timeout", "30"] : [])], {
+      permissions: ["--allow-ffi", "--allow-read"],
+      prefix: ["sh", "-c", 'ulimit -n 96 && exec "$@"', "sh"],
+    });
+    const port = await server.port();
+    // More idle clients than the server has descriptors: the rest wait in the listen queue.
+    const clients: socket.Socket[] = [];
+    for (let i = 0; i < 120; i++) clients.push(socket.create_connection(["127.0.0.1", port]));
+    await new Promise((r) => setTimeout(r, 500));
+    const cpu = cpuSeconds(server.pid);
+    await new Promise((r) => setTimeout(r, 2000));
+    const used = cpuSeconds(server.pid) - cpu;
+    assert.ok(used < 0.5, `the server used ${used} s of CPU in 2 s at EMFILE`);
+    for (const c of clients) c.close();
+    // Room again: a new client is served within the back-off and a little.
+    using c = socket.create_connection(["127.0.0.1", port]);
+    c.settimeout(10);
+    c.sendall(request);
+    assert.match(text.decode(c.recv(1024)), answer);
+    const done = await server.stop("SIGINT");
+    assert.match(done.stderr, /accept: .*Too many open files.*; accepting again in 1 s/);
+  });
+}
