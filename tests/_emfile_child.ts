@@ -23,34 +23,25 @@ const filler: socket.Socket[] = [];
 try {
   for (;;) filler.push(socket.socket());
 } catch (e) {
-  console.log("full:", (e as Error).name, (e as socket.OSError).errno === 24 ? "EMFILE" : "?");
+  const name = (e as socket.OSError).errno === socket.errno.EMFILE ? "EMFILE" : "?";
+  console.log("full:", (e as Error).name, name);
 }
-const before = count();
-try {
-  await socket.sock_recv(a, 10); // would block: the reactor must start
-  console.log("no error");
-} catch (e) {
-  console.log(
-    "async at EMFILE:",
-    (e as Error).name,
-    (e as socket.OSError).errno === 24 ? "EMFILE" : "?",
-  );
+/** A receive that would block, so the reactor must start: what it gives, and the descriptors it kept. */
+async function tryAsync(label: string): Promise<void> {
+  const before = count();
+  try {
+    await socket.sock_recv(a, 10);
+    console.log("no error");
+  } catch (e) {
+    const name = (e as socket.OSError).errno === socket.errno.EMFILE ? "EMFILE" : "?";
+    console.log(`${label}:`, (e as Error).name, name);
+  }
+  console.log("descriptors kept:", count() - before);
 }
-console.log("descriptors kept:", count() - before);
+await tryAsync("async at EMFILE");
 // Room for one: the poller's first descriptor, not its second.
 filler.pop()!.close();
-const one = count();
-try {
-  await socket.sock_recv(a, 10);
-  console.log("no error");
-} catch (e) {
-  console.log(
-    "async with one free:",
-    (e as Error).name,
-    (e as socket.OSError).errno === 24 ? "EMFILE" : "?",
-  );
-}
-console.log("descriptors kept:", count() - one);
+await tryAsync("async with one free");
 // Room again: the async path starts this time.
 for (const s of filler.splice(0, 10)) s.close();
 setTimeout(() => b.send("x"), 10);
