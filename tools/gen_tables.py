@@ -250,11 +250,16 @@ def write(path, lines):
         f.write("\n".join(lines) + "\n")
 
 
+def defined_macros(names, includes, tools, spell=lambda n: n):
+    """The names whose macro (as `spell` writes it) the headers define, with values."""
+    src = "".join(f"#include <{h}>\n" for h in includes) + "".join(
+        f"#ifdef {spell(n)}\nEMIT({i}, {spell(n)})\n#endif\n" for i, n in enumerate(names))
+    got = compile_values(program("", []) + src, *tools)
+    return {names[i]: v for i, v in got.items()}
+
+
 def linux(entries, errno_names):
-    src = "#include <errno.h>\n" + "".join(
-        f"#ifdef {n}\nEMIT({i}, {n})\n#endif\n" for i, n in enumerate(errno_names))
-    got = compile_values(program("", []) + src, "gcc", "objcopy")
-    errnos = {errno_names[i]: v for i, v in got.items()}
+    errnos = defined_macros(errno_names, ["errno.h"], ("gcc", "objcopy"))
     values, strings = python_names(entries, LINUX_PRELUDE, "gcc", "objcopy")
     values.update(from_errno(errnos))
     write("ffi/posix/constants_linux.ts", table(
@@ -309,14 +314,10 @@ MINGW = ("x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-objcopy")
 
 
 def windows(entries, errno_names):
-    def defined(names, spell):
-        src = "#include <errno.h>\n#include <winsock2.h>\n" + "".join(
-            f"#ifdef {spell(n)}\nEMIT({i}, {spell(n)})\n#endif\n" for i, n in enumerate(names))
-        got = compile_values(program("", []) + src, *MINGW)
-        return {names[i]: v for i, v in got.items()}
-
-    crt = defined([n for n in errno_names if n not in WSA_PREFERRED], lambda n: n)
-    wsa = defined([n for n in errno_names if n not in crt], lambda n: "WSA" + n)
+    includes = ["errno.h", "winsock2.h"]
+    crt = defined_macros([n for n in errno_names if n not in WSA_PREFERRED], includes, MINGW)
+    wsa = defined_macros([n for n in errno_names if n not in crt], includes, MINGW,
+                         lambda n: "WSA" + n)
     errnos = {**crt, **wsa}
     values, strings = python_names(entries, WINDOWS_PRELUDE, *MINGW, [f"-I{WINDOWS_REFERENCE}"])
     values.update(from_errno(errnos))
