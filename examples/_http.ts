@@ -7,7 +7,7 @@
 // first, then any ".." segment or backslash is refused (400), and the real
 // path of what is found, symlinks resolved, must still lie inside the folder
 // (else 404). The request head is bounded (8 KiB request line, 16 KiB in all,
-// 100 fields).
+// 100 fields) and must arrive within --header-timeout of its first byte.
 
 import type * as socket from "../mod.ts";
 import { flags, numberOf, portOf } from "./_cli.ts";
@@ -20,30 +20,37 @@ export interface WebOptions {
   port: number;
   /** The served folder, as a real path. */
   root: string;
-  /** Seconds a connection may stay idle, and a send may take. */
+  /** Seconds a connection may stay idle, or a send make no progress. */
   timeout: number;
+  /** Seconds a request may take to arrive, from its first byte. */
+  headerTimeout: number;
   quiet: boolean;
 }
 
 /** Parses a web server's flags; exits with status 1 when the folder cannot be served. */
 export function webOptions(script: string): WebOptions {
-  const usage = `usage: ${script} [--host HOST] [--port PORT] [--root FOLDER] ` +
-    "[--timeout SECONDS] [--quiet]";
-  const args = flags(usage, {
+  const defaults = {
     host: "127.0.0.1",
     port: "8000",
     // A file: URL's path; on Windows "/C:/..." loses its first slash.
     root: decodeURIComponent(new URL("./www", import.meta.url).pathname)
       .replace(/^\/([A-Za-z]:)/, "$1"),
     timeout: "5",
+    "header-timeout": "10",
     quiet: false,
-  });
+  };
+  const usage = `usage: ${script} [--host HOST] [--port PORT] [--root FOLDER] ` +
+    "[--timeout SECONDS] [--header-timeout SECONDS] [--quiet]\n" +
+    `defaults: --host ${defaults.host} --port ${defaults.port} --root ${defaults.root} ` +
+    `--timeout ${defaults.timeout} --header-timeout ${defaults["header-timeout"]}`;
+  const args = flags(usage, defaults);
   const port = portOf(args.port, usage);
   const timeout = numberOf(args.timeout, "timeout", usage);
+  const headerTimeout = numberOf(args["header-timeout"], "header-timeout", usage);
   try {
     const root = Deno.realPathSync(args.root);
     if (!Deno.statSync(root).isDirectory) throw new Deno.errors.NotADirectory(root);
-    return { host: args.host, port, root, timeout, quiet: args.quiet };
+    return { host: args.host, port, root, timeout, headerTimeout, quiet: args.quiet };
   } catch (e) {
     console.error(`${script}: cannot serve ${args.root}: ${(e as Error).message}`);
     Deno.exit(1);
@@ -82,6 +89,7 @@ const REASONS: Record<number, string> = {
   400: "Bad Request",
   404: "Not Found",
   405: "Method Not Allowed",
+  408: "Request Timeout",
   413: "Content Too Large",
   414: "URI Too Long",
   431: "Request Header Fields Too Large",
@@ -239,6 +247,11 @@ function textReply(status: number, keep: boolean, extra = {}): Reply {
     "Connection": keep ? "keep-alive" : "close",
   });
   return { status, head: h, body, file: null, keep };
+}
+
+/** The refusal of a request that did not arrive whole within --header-timeout. */
+export function tooSlow(): Refusal {
+  return new Refusal(408, "request timed out");
 }
 
 /** The answer to a request that could not be parsed; it ends the connection. */

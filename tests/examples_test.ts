@@ -539,6 +539,107 @@ for (const script of ["web_server.ts", "async_web_server.ts"]) {
     assert.equal(await settle(server.pid, base), base, "wrk's connections were all closed");
     await stopped(server);
   });
+
+  Deno.test(`${script} serves a probe promptly while 5 clients never read their replies`, async () => {
+    const root = await Deno.makeTempDir({ prefix: "pysocket-www-" });
+    // Far more than the socket buffers of a client that does not read can take.
+    await Deno.writeFile(`${root}/big.bin`, new Uint8Array(32 << 20));
+    await Deno.writeTextFile(`${root}/small.txt`, "small\n");
+    // A long --timeout: a server that waits out one stalled send at a time
+    // would hold the probe at least that long.
+    const server = new Program(script, [
+      "--port",
+      "0",
+      "--root",
+      root,
+      "--timeout",
+      "10",
+      "--quiet",
+    ], { permissions: ["--allow-ffi", "--allow-read"] });
+    const port = await server.port();
+    const base = sockets(server.pid);
+    const slow = Array.from({ length: 5 }, () => {
+      const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+      s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096); // a small window fills at once
+      s.connect(["127.0.0.1", port]);
+      s.sendall(get("/big.bin"));
+      return s;
+    });
+    await new Promise((r) => setTimeout(r, 500)); // the server is sending to each by now
+    let probe: number | string;
+    try {
+      probe = http(port, get("/small.txt")).responses[0].status; // gives up after 5 s
+    } catch (e) {
+      probe = String(e);
+    }
+    for (const s of slow) s.close();
+    const left = await settle(server.pid, base);
+    const done = await server.stop();
+    await Deno.remove(root, { recursive: true });
+    assert.equal(probe, 200, "the probe is answered within 5 s");
+    assert.equal(left, base, "the slow readers' connections were closed");
+    assert.equal(done.code, 0, done.stderr);
+  });
+
+  Deno.test(
+    `${script} closes a connection that sends its request head a byte at a time past the deadline`,
+    async () => {
+      const server = new Program(script, ["--port", "0", "--header-timeout", "1"], {
+        permissions: ["--allow-ffi", "--allow-read"],
+      });
+      const port = await server.port();
+      const base = sockets(server.pid);
+      // Ten clients trickle a head a byte every 200 ms: never idle for
+      // --timeout (5 s), never done. Each must be answered 408 and closed.
+      const head = new TextEncoder().encode(get("/hello.txt", `X-Pad: ${"x".repeat(100)}\r\n`));
+      const clients = Array.from({ length: 10 }, () => {
+        const c = socket.create_connection(["127.0.0.1", port], 5);
+        c.setblocking(false);
+        return { sock: c, got: "", closed: false };
+      });
+      const t0 = performance.now();
+      for (let i = 0; i < head.length && performance.now() - t0 < 8000; i++) {
+        for (const c of clients.filter((c) => !c.closed)) {
+          try {
+            c.sock.send(head.subarray(i, i + 1));
+            for (let part; (part = c.sock.recv(4096)).length > 0;) c.got += text.decode(part);
+            c.closed = true; // end of file
+          } catch (e) {
+            if (e instanceof socket.BlockingIOError) continue; // nothing yet
+            if (!(e instanceof socket.error)) throw e;
+            c.closed = true; // reset, or the send found it closed
+          }
+        }
+        if (clients.every((c) => c.closed)) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const waited = performance.now() - t0;
+      for (const c of clients) c.sock.close();
+      // A keep-alive client that pauses longer than --header-timeout between
+      // requests is still served: the deadline runs from a request's first byte.
+      let kept: number[] | string;
+      try {
+        using c = socket.create_connection(["127.0.0.1", port], 5);
+        const f = c.makefile("rb");
+        c.sendall(get("/hello.txt"));
+        const first = readResponse(f).status;
+        await new Promise((r) => setTimeout(r, 1500));
+        c.sendall(get("/hello.txt"));
+        kept = [first, readResponse(f).status];
+        f.close();
+      } catch (e) {
+        kept = String(e);
+      }
+      const left = await settle(server.pid, base);
+      const done = await server.stop();
+      const closed = clients.filter((c) => c.closed).length;
+      assert.equal(closed, clients.length, `${closed} of 10 closed in ${Math.round(waited)} ms`);
+      for (const c of clients) assert.match(c.got, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+      assert.deepEqual(kept, [200, 200]);
+      assert.equal(left, base, "the server closed its side too");
+      assert.equal(done.code, 0, done.stderr);
+    },
+  );
 }
 
 Deno.test("socket_options.ts reads back what Python reads back for every option", async () => {
