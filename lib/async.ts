@@ -124,7 +124,7 @@ class Retry<T> implements Waiter {
   /** Waits for readiness; the waiter is registered in the same step as the call that blocked. */
   block(): void {
     try {
-      watch(this.sock.fileno(), this.writing, this, this.signal);
+      watch(this.sock.fileno(), this.writing, this, this.signal, this.sock);
     } catch (e) {
       this.#reject(e);
     }
@@ -502,7 +502,7 @@ export async function sock_connect(
     if (!(e instanceof BlockingIOError)) throw e;
   }
   // The connection goes on in the background: wait for it, then ask how it went.
-  await readiness(sock.fileno(), true, options?.signal);
+  await readiness(sock.fileno(), true, sock, options?.signal);
   const err = sock.getsockopt(SOL_SOCKET, SO_ERROR) as number;
   if (err !== 0) throw osError(err);
 }

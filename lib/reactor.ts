@@ -21,7 +21,10 @@
 // - otherwise one wait runs on another thread (nonblocking FFI) and returns
 //   up to 1,024 events as a task of its own; at most one is in flight;
 // - when no waiter is left, that wait is woken (eventfd) so that a program
-//   with nothing pending exits at once;
+//   with nothing pending exits at once; so it is when the waiters left all
+//   belong to sockets that were unref()'d, and then, since a wait on another
+//   thread would keep the program alive, the reactor looks on this thread
+//   instead, from a timer that does not (every 1 ms, backing off to IDLE_MS);
 // - since on loopback a chain of operations can keep succeeding without ever
 //   waiting, an operation that finds the current task older than a few
 //   milliseconds first yields to the event loop (yieldIfDue): it parks until
@@ -58,11 +61,17 @@ interface Entry {
   // wake of a busy socket.
   readers: Waiter[];
   writers: Waiter[];
+  /** The socket was unref()'d: its waiters do not keep the program alive. */
+  unref: boolean;
 }
 
 let poller: Poller | null | undefined;
 const entries = new Map<number, Entry>();
 let pending = 0;
+/** Of the pending, those of unref()'d sockets. */
+let unrefPending = 0;
+/** Sockets unref()'d, by object: a number outlives its socket. */
+const unrefed = new WeakSet<object>();
 let waiting = false;
 /** When the current event-loop task began, as far as the reactor knows. */
 let turnStart = performance.now();
@@ -83,8 +92,9 @@ function getPoller(): Poller {
 }
 
 /** Ends a waiter's wait, once it is out of its list. */
-function settle(w: Waiter): void {
+function settle(w: Waiter, entry: Entry): void {
   pending--;
+  if (entry.unref) unrefPending--;
   if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
 }
 
@@ -98,12 +108,12 @@ function wakeAll(entry: Entry, list: Waiter[]): void {
   if (list.length === 1) {
     // The usual case: one waiter leaves the list without a copy.
     const w = list.pop()!;
-    settle(w);
+    settle(w, entry);
     want(entry);
     return void (woken[wokenCount++] = w);
   }
   for (const w of list.splice(0)) {
-    settle(w);
+    settle(w, entry);
     woken[wokenCount++] = w;
   }
   want(entry);
@@ -178,9 +188,12 @@ function dispatch(n: number, threaded: boolean): void {
   loop();
 }
 
-/** Ends a wait that nobody needs any more, so the program can exit. */
+/**
+ * Ends a wait on another thread that nobody needs any more, or that only
+ * unref()'d sockets need, so that the program can exit.
+ */
 function idle(): void {
-  if (pending === 0 && waiting) poller!.wake();
+  if (pending === unrefPending && waiting) poller!.wake();
 }
 
 let scheduled = false;
@@ -200,6 +213,11 @@ const MISSES = 1, RETRY = 32;
 let misses = 0, sinceRetry = 0;
 
 function loop(): void {
+  if (lookout !== null) {
+    if (pending === unrefPending) return; // still only unref()'d waiters: the timer looks
+    clearTimeout(lookout);
+    lookout = null;
+  }
   if (waiting || scheduled || pending === 0) return;
   scheduled = true;
   setImmediate(settled);
@@ -225,11 +243,38 @@ function settled(): void {
     }
     if (patient) misses++;
   }
+  if (pending === unrefPending) return look();
   waiting = true;
   p.wait().then((n) => dispatch(n, true), (e) => {
     waiting = false;
     throw e;
   });
+}
+
+/**
+ * While every waiter belongs to an unref()'d socket, the reactor looks for
+ * events from a timer that does not keep the program alive: at once after an
+ * event, then less and less often, down to every IDLE_MS.
+ */
+const IDLE_MS = 10;
+let lookout: ReturnType<typeof setTimeout> | null = null;
+let lookEvery = 1;
+
+function look(): void {
+  lookout = setTimeout(() => {
+    lookout = null;
+    turnStart = performance.now();
+    if (pending === 0) return;
+    const n = poller!.poll(0);
+    if (n > 0) {
+      lookEvery = 1;
+      return dispatch(n, false);
+    }
+    lookEvery = Math.min(lookEvery * 2, IDLE_MS);
+    if (pending === unrefPending) look();
+    else loop();
+  }, lookEvery);
+  lookout.unref();
 }
 
 /**
@@ -337,13 +382,14 @@ export function watch(
   writing: boolean,
   waiter: Waiter,
   signal: AbortSignal | undefined,
+  owner: object,
 ): void {
   const p = getPoller();
   let known = entries.get(fd);
   if (known === undefined) {
     if (p.add(fd) < 0) throw osError(native.errno());
     p.reserve?.(fd);
-    known = { fd, readers: [], writers: [] };
+    known = { fd, readers: [], writers: [], unref: unrefed.has(owner) };
     entries.set(fd, known);
   }
   const entry = known;
@@ -356,7 +402,7 @@ export function watch(
       const at = list.indexOf(waiter);
       if (at < 0) return; // already woken or forgotten: settled there
       list.splice(at, 1);
-      settle(waiter);
+      settle(waiter, entry);
       want(entry);
       waiter.fail(signal.reason);
       idle();
@@ -365,15 +411,37 @@ export function watch(
   }
   list.push(waiter);
   pending++;
+  if (entry.unref) unrefPending++;
   if (list.length === 1) want(entry);
   loop();
+}
+
+/**
+ * Whether the pending operations of `owner`, whose descriptor is `fd`, keep
+ * the program alive (they do unless unref()'d), now and from now on.
+ */
+export function setRef(owner: object, fd: number, ref: boolean): void {
+  if (ref) unrefed.delete(owner);
+  else unrefed.add(owner);
+  const entry = entries.get(fd);
+  if (entry === undefined || entry.unref === !ref) return;
+  entry.unref = !ref;
+  const n = entry.readers.length + entry.writers.length;
+  unrefPending += ref ? -n : n;
+  if (ref) loop();
+  else idle();
 }
 
 /**
  * Waits until `fd` may be readable (or writable), after a call on it would
  * have blocked: {@link watch} as a promise.
  */
-export function readiness(fd: number, writing: boolean, signal?: AbortSignal): Promise<void> {
+export function readiness(
+  fd: number,
+  writing: boolean,
+  owner: object,
+  signal?: AbortSignal,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     try {
       watch(
@@ -381,6 +449,7 @@ export function readiness(fd: number, writing: boolean, signal?: AbortSignal): P
         writing,
         { run: resolve, fail: reject, signal: undefined, onAbort: undefined },
         signal,
+        owner,
       );
     } catch (e) {
       reject(e);
@@ -399,7 +468,7 @@ export function forget(fd: number): void {
   poller!.remove(fd);
   for (const list of [entry.readers, entry.writers]) {
     for (const w of list.splice(0)) {
-      settle(w);
+      settle(w, entry);
       w.fail(osError(E.EBADF));
     }
   }

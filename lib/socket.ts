@@ -18,7 +18,7 @@ import { errno as E, OSError, osError, raiseErrno, timedOut, wouldBlock } from "
 import { pyRepr } from "./_repr.ts";
 import { isLarge, receiveBuffer, received } from "./_received.ts";
 import { SocketFile } from "./io.ts";
-import { forget } from "./reactor.ts";
+import { forget, setRef } from "./reactor.ts";
 import { readableOf, writableOf } from "./streams.ts";
 
 const N = native;
@@ -412,6 +412,43 @@ export class Socket {
   /** `using s = socket()` closes `s` at the end of the block, as Python's `with`. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /**
+   * Lets the program exit while an async operation on this socket is still
+   * pending, as `Deno.Conn.unref()` does; {@link Socket.ref} undoes it. It
+   * holds for operations pending now and started later. While every pending
+   * operation belongs to an unref()'d socket, they are looked after from a
+   * timer, so they may answer up to 10 ms late.
+   *
+   * @example
+   * ```ts
+   * import { AF_INET, sock_recv, SOCK_DGRAM, socket } from "./mod.ts";
+   * const s = socket(AF_INET, SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * s.setblocking(false);
+   * s.unref();
+   * sock_recv(s, 100).catch(() => {}); // does not keep the program alive
+   * ```
+   */
+  unref(): void {
+    setRef(this, this.#fd, false);
+  }
+
+  /**
+   * Makes pending and later async operations on this socket keep the program
+   * alive again, as they do at first (see {@link Socket.unref}).
+   *
+   * @example
+   * ```ts
+   * import { socket } from "./mod.ts";
+   * using s = socket();
+   * s.unref();
+   * s.ref();
+   * ```
+   */
+  ref(): void {
+    setRef(this, this.#fd, true);
   }
 
   /**

@@ -405,6 +405,84 @@ b.close();
   assert.ok(took < 3000, `the process took ${took.toFixed(0)} ms to end`);
 });
 
+/**
+ * Runs `body` after a prelude that makes `s`, a bound non-blocking UDP
+ * socket, and `o`, a socket to send to it from; returns what the program
+ * printed and whether it ended by itself within 5 s.
+ */
+async function runProgram(body: string): Promise<{ lines: string[]; ended: boolean }> {
+  const script = `
+import * as socket from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+s.bind(["127.0.0.1", 0]);
+s.setblocking(false);
+const o = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+const received = (d: Uint8Array) => console.log("received", new TextDecoder().decode(d));
+${body}
+`;
+  const file = Deno.makeTempFileSync({ suffix: ".ts" });
+  Deno.writeTextFileSync(file, script);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-ffi", "--allow-read", file],
+    stdout: "piped",
+  }).spawn();
+  let ended = true;
+  const timer = setTimeout(() => {
+    ended = false;
+    child.kill();
+  }, 5000);
+  const out = await child.output();
+  clearTimeout(timer);
+  Deno.removeSync(file);
+  return { lines: decoder.decode(out.stdout).trim().split("\n").filter((l) => l), ended };
+}
+
+Deno.test("Socket.unref() lets a program with a pending sock_recv exit", async () => {
+  const { lines, ended } = await runProgram(`
+s.unref();
+socket.sock_recv(s, 100).then(received);
+console.log("waiting");
+`);
+  assert.ok(ended, "the program was still running after 5 s");
+  assert.deepEqual(lines, ["waiting"]);
+});
+
+Deno.test("an unref()'d socket's sock_recv still resolves while the program lives on", async () => {
+  const { lines, ended } = await runProgram(`
+s.unref();
+socket.sock_recv(s, 100).then(received);
+setTimeout(() => o.sendto("late", s.getsockname()), 100);
+setTimeout(() => console.log("the program's own work is done"), 400);
+`);
+  assert.ok(ended);
+  assert.deepEqual(lines, ["received late", "the program's own work is done"]);
+});
+
+Deno.test("Socket.ref() after unref() keeps the program alive for a pending sock_recv", async () => {
+  // The sender is an unref()'d timer: only the receive can keep the program
+  // alive until it fires.
+  const { lines, ended } = await runProgram(`
+s.unref();
+s.ref();
+socket.sock_recv(s, 100).then(received);
+setTimeout(() => o.sendto("kept", s.getsockname()), 200).unref();
+`);
+  assert.ok(ended);
+  assert.deepEqual(lines, ["received kept"]);
+});
+
+Deno.test("Socket.unref() while a sock_recv waits lets the program exit at once", async () => {
+  const { lines, ended } = await runProgram(`
+socket.sock_recv(s, 100).then(received);
+setTimeout(() => {
+  s.unref();
+  console.log("unref");
+}, 200).unref();
+`);
+  assert.ok(ended, "the program was still running after 5 s");
+  assert.deepEqual(lines, ["unref"]);
+});
+
 Deno.test({
   name: "the reactor grows the descriptor table ahead of need, from another thread",
   // Linux only: growing the table there waits for an RCU grace period.
