@@ -8,35 +8,15 @@
 // at least every 100 ms under load. The socket calls themselves stay the
 // blocking calls of the Python originals.
 
-import { parseArgs } from "node:util";
 import * as socket from "../mod.ts";
 import { pyRepr } from "../lib/_repr.ts";
+import { parseFlags, usageError, usageOf } from "./_usage.ts";
+
+/** An example's flags, as _usage.ts lists them (_preflight.ts refused bad ones already). */
+export { parseFlags as flags, usageOf };
 
 /** Python's repr() of a value pysocket returns (bytes, tuples, strings). */
 export const repr: (value: unknown) => string = pyRepr;
-
-/**
- * Parses `--name value` flags; a boolean default makes a `--name` switch.
- * `--help` prints `usage`. A bad flag prints the problem and the usage, and
- * exits with status 2.
- */
-export function flags<T extends Record<string, string | boolean>>(usage: string, defaults: T): T {
-  const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" } };
-  for (const [name, value] of Object.entries(defaults)) {
-    options[name] = { type: typeof value === "boolean" ? "boolean" : "string" };
-  }
-  try {
-    const { values } = parseArgs({ args: Deno.args, options, strict: true });
-    if (values.help) {
-      console.log(usage);
-      Deno.exit(0);
-    }
-    delete values.help;
-    return { ...defaults, ...values };
-  } catch (e) {
-    return usageError(usage, (e as Error).message);
-  }
-}
 
 /** Parses a port number flag (0 picks a free port). */
 export function portOf(text: string, usage: string): number {
@@ -54,11 +34,6 @@ export function numberOf(text: string, name: string, usage: string): number {
     usageError(usage, `bad --${name} ${JSON.stringify(text)}: expected a number >= 0`);
   }
   return n;
-}
-
-function usageError(usage: string, problem: string): never {
-  console.error(`error: ${problem}\n${usage}`);
-  Deno.exit(2);
 }
 
 /**

@@ -10,7 +10,7 @@
 // 100 fields) and must arrive within --header-timeout of its first byte.
 
 import type * as socket from "../mod.ts";
-import { flags, numberOf, portOf } from "./_cli.ts";
+import { flags, numberOf, portOf, usageOf } from "./_cli.ts";
 
 const SEP = Deno.build.os === "windows" ? "\\" : "/";
 
@@ -28,22 +28,9 @@ export interface WebOptions {
 }
 
 /** Parses a web server's flags; exits with status 1 when the folder cannot be served. */
-export function webOptions(script: string): WebOptions {
-  const defaults = {
-    host: "127.0.0.1",
-    port: "8000",
-    // A file: URL's path; on Windows "/C:/..." loses its first slash.
-    root: decodeURIComponent(new URL("./www", import.meta.url).pathname)
-      .replace(/^\/([A-Za-z]:)/, "$1"),
-    timeout: "5",
-    "header-timeout": "10",
-    quiet: false,
-  };
-  const usage = `usage: ${script} [--host HOST] [--port PORT] [--root FOLDER] ` +
-    "[--timeout SECONDS] [--header-timeout SECONDS] [--quiet]\n" +
-    `defaults: --host ${defaults.host} --port ${defaults.port} --root ${defaults.root} ` +
-    `--timeout ${defaults.timeout} --header-timeout ${defaults["header-timeout"]}`;
-  const args = flags(usage, defaults);
+export function webOptions(script: "web_server.ts" | "async_web_server.ts"): WebOptions {
+  const usage = usageOf(script);
+  const args = flags(script);
   const port = portOf(args.port, usage);
   const timeout = numberOf(args.timeout, "timeout", usage);
   const headerTimeout = numberOf(args["header-timeout"], "header-timeout", usage);

@@ -5,11 +5,12 @@
 //
 // Run: deno run --allow-ffi examples/async_echo_server.ts [--host 127.0.0.1] [--port 50007]
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
-import { ACCEPT_PAUSE_MS, flags, hostPort, outOfResources, portOf, repr } from "./_cli.ts";
+import { ACCEPT_PAUSE_MS, flags, hostPort, outOfResources, portOf, repr, usageOf } from "./_cli.ts";
 
-const USAGE = "usage: async_echo_server.ts [--host HOST] [--port PORT]";
-const args = flags(USAGE, { host: "127.0.0.1", port: "50007" });
+const USAGE = usageOf("async_echo_server.ts");
+const args = flags("async_echo_server.ts");
 const PORT = portOf(args.port, USAGE);
 
 async function handle(conn: socket.Socket, addr: socket.Address, signal: AbortSignal) {

@@ -10,6 +10,7 @@
 // Run: deno run --allow-ffi --allow-read examples/async_web_server.ts [--host 127.0.0.1]
 //      [--port 8000] [--root examples/www] [--timeout 5] [--header-timeout 10] [--quiet]
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
 import { ACCEPT_PAUSE_MS, hostPort, outOfResources } from "./_cli.ts";
 import {

@@ -4,8 +4,12 @@
 //
 // Run: deno run --allow-ffi --allow-read --allow-run examples/demo.ts
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
+import { flags } from "./_cli.ts";
 import { type Finished, Program, run } from "./_run.ts";
+
+flags("demo.ts"); // none: anything else is refused
 
 const text = new TextDecoder();
 const started = performance.now();

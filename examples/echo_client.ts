@@ -5,11 +5,12 @@
 //
 // Run: deno run --allow-ffi examples/echo_client.ts [--host 127.0.0.1] [--port 50007]
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
-import { flags, portOf, repr } from "./_cli.ts";
+import { flags, portOf, repr, usageOf } from "./_cli.ts";
 
-const USAGE = "usage: echo_client.ts [--host HOST] [--port PORT] [--message TEXT]";
-const args = flags(USAGE, { host: "127.0.0.1", port: "50007", message: "Hello, world" });
+const USAGE = usageOf("echo_client.ts");
+const args = flags("echo_client.ts");
 const HOST = args.host; // The remote host
 const PORT = portOf(args.port, USAGE); // The same port as used by the server
 

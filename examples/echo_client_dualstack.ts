@@ -5,11 +5,12 @@
 //
 // Run: deno run --allow-ffi examples/echo_client_dualstack.ts [--host localhost] [--port 50007]
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
-import { flags, portOf, repr } from "./_cli.ts";
+import { flags, portOf, repr, usageOf } from "./_cli.ts";
 
-const USAGE = "usage: echo_client_dualstack.ts [--host HOST] [--port PORT] [--message TEXT]";
-const args = flags(USAGE, { host: "localhost", port: "50007", message: "Hello, world" });
+const USAGE = usageOf("echo_client_dualstack.ts");
+const args = flags("echo_client_dualstack.ts");
 const HOST = args.host; // The remote host
 const PORT = portOf(args.port, USAGE); // The same port as used by the server
 

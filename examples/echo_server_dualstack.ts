@@ -10,11 +10,12 @@
 // --host takes a comma-separated list of names or addresses; "" means every
 // interface, as Python's None.
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
-import { announce, flags, portOf, readable, repr, wait } from "./_cli.ts";
+import { announce, flags, portOf, readable, repr, usageOf, wait } from "./_cli.ts";
 
-const USAGE = "usage: echo_server_dualstack.ts [--host HOST] [--port PORT]";
-const args = flags(USAGE, { host: "127.0.0.1,::1", port: "50007" });
+const USAGE = usageOf("echo_server_dualstack.ts");
+const args = flags("echo_server_dualstack.ts");
 const HOSTS = args.host.split(",").map((h) => h === "" ? null : h); // null: every interface
 let PORT = portOf(args.port, USAGE);
 

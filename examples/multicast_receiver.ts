@@ -10,12 +10,12 @@
 // --interface picks the interface by its IPv4 address; 0.0.0.0 (INADDR_ANY)
 // lets the routing table choose. --interface 127.0.0.1 keeps it on loopback.
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
-import { announce, flags, numberOf, portOf, readable, repr } from "./_cli.ts";
+import { announce, flags, numberOf, portOf, readable, repr, usageOf } from "./_cli.ts";
 
-const USAGE = "usage: multicast_receiver.ts [--group ADDR] [--port PORT] [--interface ADDR] " +
-  "[--count N]";
-const args = flags(USAGE, { group: "224.1.1.1", port: "5007", interface: "0.0.0.0", count: "0" });
+const USAGE = usageOf("multicast_receiver.ts");
+const args = flags("multicast_receiver.ts");
 const MCAST_GRP = args.group;
 const MCAST_PORT = portOf(args.port, USAGE);
 const COUNT = Math.floor(numberOf(args.count, "count", USAGE));

@@ -8,20 +8,12 @@
 // A TTL of 1 keeps the datagrams on the local network; --interface 127.0.0.1
 // keeps them on this host.
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
-import { flags, numberOf, portOf, repr } from "./_cli.ts";
+import { flags, numberOf, portOf, repr, usageOf } from "./_cli.ts";
 
-const USAGE = "usage: multicast_sender.ts [--group ADDR] [--port PORT] [--interface ADDR] " +
-  "[--ttl N] [--count N] [--interval SECONDS] [--message TEXT]";
-const args = flags(USAGE, {
-  group: "224.1.1.1",
-  port: "5007",
-  interface: "0.0.0.0",
-  ttl: "1",
-  count: "3",
-  interval: "0.2",
-  message: "robot",
-});
+const USAGE = usageOf("multicast_sender.ts");
+const args = flags("multicast_sender.ts");
 const MCAST_GRP = args.group;
 const MCAST_PORT = portOf(args.port, USAGE);
 const TTL = Math.floor(numberOf(args.ttl, "ttl", USAGE));

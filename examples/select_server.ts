@@ -8,11 +8,21 @@
 //
 // Run: deno run --allow-ffi examples/select_server.ts [--host 127.0.0.1] [--port 50007] [--mode echo|chat]
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
-import { ACCEPT_PAUSE_MS, announce, flags, outOfResources, portOf, repr, wait } from "./_cli.ts";
+import {
+  ACCEPT_PAUSE_MS,
+  announce,
+  flags,
+  outOfResources,
+  portOf,
+  repr,
+  usageOf,
+  wait,
+} from "./_cli.ts";
 
-const USAGE = "usage: select_server.ts [--host HOST] [--port PORT] [--mode echo|chat]";
-const args = flags(USAGE, { host: "127.0.0.1", port: "50007", mode: "echo" });
+const USAGE = usageOf("select_server.ts");
+const args = flags("select_server.ts");
 const PORT = portOf(args.port, USAGE);
 if (args.mode !== "echo" && args.mode !== "chat") {
   console.error(`error: bad --mode ${JSON.stringify(args.mode)}\n${USAGE}`);

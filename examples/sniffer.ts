@@ -11,11 +11,12 @@
 // --interface is an interface name on Linux and an IPv4 address on Windows.
 // Without the privilege it says so and exits with status 1.
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
-import { catchInterrupts, flags, numberOf, readable } from "./_cli.ts";
+import { catchInterrupts, flags, numberOf, readable, usageOf } from "./_cli.ts";
 
-const USAGE = "usage: sniffer.ts [--interface NAME] [--count N]";
-const args = flags(USAGE, { interface: "", count: "0" });
+const USAGE = usageOf("sniffer.ts");
+const args = flags("sniffer.ts");
 const COUNT = Math.floor(numberOf(args.count, "count", USAGE));
 
 const windows = socket.SIO_RCVALL !== undefined && socket.RCVALL_ON !== undefined;

@@ -6,8 +6,9 @@
 //
 // Run: deno run --allow-ffi examples/socket_options.ts [--json]
 
-import { parseArgs } from "node:util";
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
+import { flags } from "./_cli.ts";
 
 /** One option of the tour: where it lives, what to set, how to read it back. */
 interface Option {
@@ -173,8 +174,7 @@ const rows: Row[] = OPTIONS.map((o) => {
   return row;
 });
 
-const { values } = parseArgs({ args: Deno.args, options: { json: { type: "boolean" } } });
-if (values.json) {
+if (flags("socket_options.ts").json) {
   console.log(JSON.stringify(rows));
 } else {
   const head: Row = { name: "option", set: "set", read: "read back", note: "note" };

@@ -6,18 +6,12 @@
 // Run: deno run --allow-ffi examples/udp_echo_client.ts [--host 127.0.0.1] [--port 50007]
 //      [--count 5] [--timeout 1] [--message ping]
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
-import { flags, numberOf, portOf, repr } from "./_cli.ts";
+import { flags, numberOf, portOf, repr, usageOf } from "./_cli.ts";
 
-const USAGE = "usage: udp_echo_client.ts [--host HOST] [--port PORT] [--count N] " +
-  "[--timeout SECONDS] [--message TEXT]";
-const args = flags(USAGE, {
-  host: "127.0.0.1",
-  port: "50007",
-  count: "5",
-  timeout: "1",
-  message: "ping",
-});
+const USAGE = usageOf("udp_echo_client.ts");
+const args = flags("udp_echo_client.ts");
 const HOST = args.host;
 const PORT = portOf(args.port, USAGE);
 const COUNT = Math.floor(numberOf(args.count, "count", USAGE));

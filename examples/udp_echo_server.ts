@@ -5,11 +5,12 @@
 //
 // Run: deno run --allow-ffi examples/udp_echo_server.ts [--host 127.0.0.1] [--port 50007]
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
-import { announce, flags, portOf, readable, repr } from "./_cli.ts";
+import { announce, flags, portOf, readable, repr, usageOf } from "./_cli.ts";
 
-const USAGE = "usage: udp_echo_server.ts [--host HOST] [--port PORT]";
-const args = flags(USAGE, { host: "127.0.0.1", port: "50007" });
+const USAGE = usageOf("udp_echo_server.ts");
+const args = flags("udp_echo_server.ts");
 const HOST = args.host;
 const PORT = portOf(args.port, USAGE);
 

@@ -17,6 +17,7 @@
 // Run: deno run --allow-ffi --allow-read examples/web_server.ts [--host 127.0.0.1]
 //      [--port 8000] [--root examples/www] [--timeout 5] [--header-timeout 10] [--quiet]
 
+import "./_preflight.ts";
 import * as socket from "../mod.ts";
 import { ACCEPT_PAUSE_MS, announce, outOfResources, wait } from "./_cli.ts";
 import {

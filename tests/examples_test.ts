@@ -829,6 +829,33 @@ Deno.test("sniffer.ts says it needs privileges, and exits 1, without CAP_NET_RAW
   );
 });
 
+Deno.test("every example answers --help with its flags and defaults, with no permission at all", async () => {
+  const scripts = [...Deno.readDirSync(new URL("../examples/", import.meta.url))]
+    .map((e) => e.name)
+    .filter((name) => /^[a-z].*\.ts$/.test(name))
+    .sort();
+  assert.ok(scripts.length >= 16, scripts.join(" "));
+  for (const script of scripts) {
+    const done = await run(script, ["--help"], { permissions: [] });
+    assert.equal(done.code, 0, `${script}: ${done.stderr}`);
+    assert.equal(done.stderr, "", script);
+    assert.match(
+      done.stdout,
+      new RegExp(`^usage: ${script.replace(".", "\\.")} \\[--help\\]`),
+      script,
+    );
+    // Every flag that takes a value shows its default.
+    const takes = [...done.stdout.matchAll(/\[--([a-z-]+) [^\]]+\]/g)].map((m) => m[1]);
+    for (const flag of takes) {
+      assert.match(done.stdout, new RegExp(`\ndefaults: .*--${flag} `), script);
+    }
+  }
+  // demo.ts takes no flags: anything else is refused, before it runs a thing.
+  const bogus = await run("demo.ts", ["--bogus"], { permissions: [] });
+  assert.equal(bogus.code, 2);
+  assert.match(bogus.stderr, /^error: Unknown option '--bogus'\nusage: demo\.ts/);
+});
+
 Deno.test("every server refuses a bad --port with its usage and status 2", async () => {
   for (
     const script of [
