@@ -48,6 +48,7 @@ export const SCRIPTS = {
     message: ["TEXT", "robot"],
   },
   "select_server.ts": { ...server, mode: ["echo|chat", "echo"] },
+  "selectors_echo_server.ts": { ...server, port: ["PORT", "1234"] },
   "sniffer.ts": { interface: ["NAME", ""], count: ["N", "0"] },
   "socket_options.ts": { json: false },
   "udp_echo_client.ts": {

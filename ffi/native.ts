@@ -97,6 +97,25 @@ export interface Poller {
   reserve?(fd: number): void;
 }
 
+/**
+ * Level-triggered epoll, as Python's `select.epoll` uses it, for
+ * `selectors.EpollSelector` (Linux only). Operations and event bits are
+ * Linux's numbers.
+ */
+export interface EpollCalls {
+  /** epoll_create1(EPOLL_CLOEXEC): a descriptor, or -1 (errno). */
+  create(): number;
+  /** epoll_ctl: 0, or -1 (errno). */
+  ctl(epfd: number, op: number, fd: number, events: number): number;
+  /**
+   * epoll_wait on this thread for at most `timeoutMs` (-1: no limit), up to
+   * `max` events: their count, or -1 (errno). Read them with event(i).
+   */
+  wait(epfd: number, max: number, timeoutMs: number): number;
+  /** Event i of the last wait: [fd, events]; the array is reused. */
+  event(i: number): [fd: number, events: number];
+}
+
 /** The native backend. */
 export interface Native {
   readonly os: "linux" | "darwin" | "windows";
@@ -204,6 +223,8 @@ export interface Native {
    * undefined (errno set) when making one failed, as at EMFILE.
    */
   poller(): Poller | null | undefined;
+  /** Level-triggered epoll for selectors; null where the OS has none. */
+  readonly epoll: EpollCalls | null;
   /** An open socket's [family, type, proto], or null (errno set) when it is not one. */
   socketInfo(fd: number): [family: number, type: number, proto: number] | null;
 

@@ -22,5 +22,7 @@ export function pyRepr(v: unknown): string {
     const items = v.map(pyRepr);
     return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
   }
+  const inspect = (v as Record<symbol, unknown>)[Symbol.for("Deno.customInspect")];
+  if (typeof inspect === "function") return String(inspect.call(v));
   return String(v);
 }

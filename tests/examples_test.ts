@@ -923,6 +923,18 @@ for i in range(3):
   }
 });
 
+Deno.test("selectors_echo_server.ts, Python's selectors example, echoes for 20 python3 clients at once", async () => {
+  const server = new Program("selectors_echo_server.ts", ["--port", "0"]);
+  const port = await server.port();
+  const base = sockets(server.pid);
+  assert.equal(await pythonEchoClients(port, 20, 20 * 1024), 20);
+  assert.equal(await settle(server.pid, base), base, "every client's socket was closed");
+  const done = await stopped(server);
+  assert.equal(done.stdout.match(/^accepted <socket\.socket fd=\d+/gm)?.length, 20);
+  assert.equal(done.stdout.match(/^closing <socket\.socket/gm)?.length, 20);
+  assert.match(done.stdout, /^echoing b'/m);
+});
+
 Deno.test("async_echo_server.ts serves 50 clients at once and stops on Ctrl-C", async () => {
   const server = new Program("async_echo_server.ts", ["--port", "0"]);
   const port = await server.port();

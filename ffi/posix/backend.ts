@@ -1,7 +1,7 @@
 // The POSIX backend: libc through Deno.dlopen. Linux is tested natively;
 // macOS through the pure parts (_structs.ts, the tables, the signatures).
 
-import type { HostEnt, MsgIn, Native, Poller } from "../native.ts";
+import type { EpollCalls, HostEnt, MsgIn, Native, Poller } from "../native.ts";
 import {
   byteLengthOf,
   cstr,
@@ -266,13 +266,45 @@ export function loadPosix(): Native {
     return iov;
   }
 
+  // struct epoll_event is packed on x86_64 (12 bytes) and not on arm64 (16).
+  const EPOLL_EVENT_SIZE = Deno.build.arch === "x86_64" ? 12 : 16;
+  const EPOLL_DATA_AT = Deno.build.arch === "x86_64" ? 4 : 8;
+
+  /** Level-triggered epoll on this thread, for selectors (see EpollCalls). */
+  function epollCalls(): EpollCalls {
+    const size = EPOLL_EVENT_SIZE, dataAt = EPOLL_DATA_AT;
+    let events = new Uint8Array(size * 64);
+    let view = new DataView(events.buffer);
+    const one = new Uint8Array(size);
+    const oneView = new DataView(one.buffer);
+    const out: [number, number] = [0, 0];
+    return {
+      create: () => c.epoll_create1!(p.sys.SOCK_CLOEXEC),
+      ctl(epfd, op, fd, flags) {
+        oneView.setUint32(0, flags, true);
+        oneView.setInt32(dataAt, fd, true);
+        return c.epoll_ctl!(epfd, op, fd, one);
+      },
+      wait(epfd, max, timeoutMs) {
+        if (events.length < size * max) {
+          events = new Uint8Array(size * max);
+          view = new DataView(events.buffer);
+        }
+        return c.epoll_wait_now!(epfd, events, max, timeoutMs);
+      },
+      event(i) {
+        out[1] = view.getUint32(i * size, true);
+        out[0] = view.getInt32(i * size + dataAt, true);
+        return out;
+      },
+    };
+  }
+
   /** epoll, edge-triggered, with an eventfd in the set for wake(). */
   function epollPoller(): Poller | undefined {
     const EPOLLIN = 1, EPOLLOUT = 4, EPOLLERR = 8, EPOLLHUP = 16, EPOLLRDHUP = 0x2000;
     const EPOLLET = 0x80000000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, MAX_EVENTS = 1024;
-    // struct epoll_event is packed on x86_64 (12 bytes) and not on arm64 (16).
-    const size = Deno.build.arch === "x86_64" ? 12 : 16;
-    const dataAt = Deno.build.arch === "x86_64" ? 4 : 8;
+    const size = EPOLL_EVENT_SIZE, dataAt = EPOLL_DATA_AT;
     const epfd = c.epoll_create1!(p.sys.SOCK_CLOEXEC);
     if (epfd < 0) return undefined;
     const wakefd = c.eventfd!(0, p.sys.SOCK_CLOEXEC | p.sys.SOCK_NONBLOCK);
@@ -579,6 +611,7 @@ export function loadPosix(): Native {
       if (c.kqueue) return kqueuePoller();
       return c.epoll_create1 ? epollPoller() : null;
     },
+    epoll: c.epoll_create1 ? epollCalls() : null,
     socketInfo(fd) {
       const K = p.constants;
       const ask = (opt: number) => {

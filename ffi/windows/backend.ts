@@ -523,6 +523,7 @@ export function loadWindows(): Native {
       return newSocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, info);
     },
     poller: wsaPoller,
+    epoll: null,
     socketInfo(fd) {
       // As CPython on Windows: the socket's WSAPROTOCOL_INFOW says all three.
       const info = new Uint8Array(PI.size);
