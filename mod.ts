@@ -138,3 +138,4 @@ export {
   sock_sendfile,
   sock_sendto,
 } from "./lib/async.ts";
+export { toConn, toDuplex, type ToDuplexOptions } from "./lib/conn.ts";

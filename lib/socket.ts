@@ -20,6 +20,7 @@ import { isLarge, receiveBuffer, received } from "./_received.ts";
 import { SocketFile } from "./io.ts";
 import { forget, setRef } from "./reactor.ts";
 import { readableOf, writableOf } from "./streams.ts";
+import { sock_accept } from "./async.ts";
 
 const N = native;
 const C = native.constants;
@@ -413,6 +414,53 @@ export class Socket {
   [Symbol.dispose](): void {
     this.close();
   }
+
+  /**
+   * Accepts connections as they come, for `for await`, as a `Deno.Listener`
+   * does: each step is {@link sock_accept}'s `[conn, address]`, `conn`
+   * non-blocking (as asyncio's are). Closing the socket ends the loop, even
+   * while an accept waits; leaving the loop (`break`) leaves the socket
+   * open, with no accept pending. A connection the peer aborted before it
+   * was accepted (ECONNABORTED) is skipped, as asyncio's servers skip it;
+   * any other failure (EMFILE, ...) throws out of the loop.
+   *
+   * @returns an iterator of `[conn, address]`
+   * @throws {RangeError} (from the first step) when the socket is not non-blocking
+   * @throws {OSError} when accept fails other than by the socket's closing
+   * @example
+   * ```ts
+   * import { create_connection, create_server } from "./mod.ts";
+   * const srv = create_server(["127.0.0.1", 0]);
+   * srv.setblocking(false);
+   * const client = create_connection(srv.getsockname() as [string, number]);
+   * for await (const [conn, addr] of srv) {
+   *   console.log("Connected by", addr);
+   *   conn.close();
+   *   srv.close(); // ends the loop
+   * }
+   * client.close();
+   * ```
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<[Socket, Address], void, undefined> {
+    for (;;) {
+      let accepted: [Socket, Address];
+      try {
+        accepted = await sock_accept(this);
+      } catch (e) {
+        // Closed (or detached) before or during the accept: the end, not an error.
+        if (this.#fd < 0) return;
+        if (e instanceof OSError && e.errno === N.errnos.ECONNABORTED) continue;
+        throw e;
+      }
+      yield accepted;
+    }
+  }
+
+  // No [Symbol.asyncDispose]: `await using` takes [Symbol.dispose] as it is,
+  // and closing has nothing to wait for. It rejects pending operations at
+  // once (EBADF), which ends a `for await` over the socket; waiting for
+  // queued writes instead could wait forever on a peer that does not read.
+  // Deno.Listener and Deno.Conn have only [Symbol.dispose] too.
 
   /**
    * Lets the program exit while an async operation on this socket is still
