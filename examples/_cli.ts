@@ -61,9 +61,17 @@ let listening = false;
 let lastTurn = performance.now();
 const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
 
+const onStop: (() => void)[] = [];
+
 function stop(): void {
   stopped = true;
   for (const sig of signals) Deno.removeSignalListener(sig, stop);
+  for (const fn of onStop.splice(0)) fn();
+}
+
+/** Calls `fn` when Ctrl-C (or SIGTERM) asks the program to stop, once interrupts are caught. */
+export function whenInterrupted(fn: () => void): void {
+  onStop.push(fn);
 }
 
 /**

@@ -50,6 +50,8 @@ export const SCRIPTS = {
   "select_server.ts": { ...server, mode: ["echo|chat", "echo"] },
   "selectors_echo_server.ts": { ...server, port: ["PORT", "1234"] },
   "sniffer.ts": { interface: ["NAME", ""], count: ["N", "0"] },
+  "socketserver_tcp_server.ts": { host: ["HOST", "localhost"], port: ["PORT", "9999"] },
+  "socketserver_udp_server.ts": { host: ["HOST", "localhost"], port: ["PORT", "9999"] },
   "socket_options.ts": { json: false },
   "udp_echo_client.ts": {
     host: ["HOST", "127.0.0.1"],

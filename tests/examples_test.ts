@@ -935,6 +935,52 @@ Deno.test("selectors_echo_server.ts, Python's selectors example, echoes for 20 p
   assert.match(done.stdout, /^echoing b'/m);
 });
 
+Deno.test("socketserver_tcp_server.ts and socketserver_udp_server.ts answer the docs' python3 clients, and stop on Ctrl-C", async () => {
+  for (
+    const [script, kind] of [["socketserver_tcp_server.ts", "SOCK_STREAM"], [
+      "socketserver_udp_server.ts",
+      "SOCK_DGRAM",
+    ]]
+  ) {
+    const server = new Program(script, ["--port", "0"]);
+    const port = await server.port();
+    // The clients of Python's socketserver documentation, one message each.
+    const client = await exec([
+      "python3",
+      "-c",
+      `
+import socket, sys
+HOST, PORT = "localhost", ${port}
+for data in ["hello world", "some more words"]:
+    with socket.socket(socket.AF_INET, socket.${kind}) as sock:
+        sock.settimeout(5)
+        if socket.${kind} == socket.SOCK_STREAM:
+            sock.connect((HOST, PORT))
+            sock.sendall(bytes(data + "\\n", "utf-8"))
+            received = str(sock.recv(1024), "utf-8")
+        else:
+            sock.sendto(bytes(data + "\\n", "utf-8"), (HOST, PORT))
+            received = str(sock.recv(1024), "utf-8")
+    print("Sent:     {}".format(data))
+    print("Received: {}".format(received))
+`,
+    ]);
+    assert.equal(client.code, 0, client.stderr);
+    assert.equal(
+      client.stdout,
+      "Sent:     hello world\nReceived: HELLO WORLD\nSent:     some more words\nReceived: SOME MORE WORDS\n",
+      script,
+    );
+    const done = await stopped(server);
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(
+      done.stdout,
+      /^127\.0\.0\.1 wrote:\nb'hello world'\n127\.0\.0\.1 wrote:\nb'some more words'\nstopped$/m,
+      script,
+    );
+  }
+});
+
 Deno.test("async_echo_server.ts serves 50 clients at once and stops on Ctrl-C", async () => {
   const server = new Program("async_echo_server.ts", ["--port", "0"]);
   const port = await server.port();
