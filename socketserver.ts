@@ -26,6 +26,11 @@
 
 export {
   type AnyServer,
+  AsyncTaskMixIn,
+  type AsyncTasks,
+  type AsyncTaskServerClass,
+  AsyncTaskTCPServer,
+  AsyncTaskUDPServer,
   BaseRequestHandler,
   BaseServer,
   BytesIO,

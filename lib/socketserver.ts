@@ -30,19 +30,27 @@ export type Request = Socket | [Uint8Array, Socket];
 /** Any server a handler can be given: a stream server or a datagram server. */
 export type AnyServer = BaseServer<Socket> | BaseServer<[Uint8Array, Socket]>;
 
-/** What a server calls on the handler it made for a request. */
+/**
+ * What a server calls on the handler it made for a request. Under
+ * {@link AsyncTaskMixIn} each may return a promise, which is awaited.
+ */
 export interface RequestHandler {
   /** Called before handle(). */
-  setup(): void;
+  setup(): void | Promise<void>;
   /** Serves the request. */
-  handle(): void;
+  handle(): void | Promise<void>;
   /** Called after handle(), even when it threw. */
-  finish(): void;
+  finish(): void | Promise<void>;
 }
 
-/** A handler class: constructed once per request, as Python's are. */
-export type HandlerClass<R extends Request = Request> = new (
-  request: R,
+/**
+ * A handler class: constructed once per request, as Python's are, with the
+ * request, the client's address and the server. Any handler class fits any
+ * server, as in Python: a stream server's requests are sockets, a datagram
+ * server's `[data, socket]`.
+ */
+export type HandlerClass = new (
+  request: never,
   client_address: Address,
   server: AnyServer,
 ) => RequestHandler;
@@ -58,7 +66,7 @@ export abstract class BaseServer<R extends Request = Request> implements Disposa
   /** The address the server listens on (once bound, what getsockname() says). */
   server_address: Address;
   /** The handler class, constructed for each request. */
-  RequestHandlerClass: HandlerClass<R>;
+  RequestHandlerClass: HandlerClass;
   /** Seconds handle_request() waits; null: for ever. */
   timeout: number | null;
 
@@ -72,7 +80,7 @@ export abstract class BaseServer<R extends Request = Request> implements Disposa
    * @param server_address where to listen
    * @param RequestHandlerClass the handler class
    */
-  constructor(server_address: Address, RequestHandlerClass: HandlerClass<R>) {
+  constructor(server_address: Address, RequestHandlerClass: HandlerClass) {
     this.server_address = server_address;
     this.RequestHandlerClass = RequestHandlerClass;
     this.timeout = (this.constructor as typeof BaseServer).timeout;
@@ -252,17 +260,24 @@ export abstract class BaseServer<R extends Request = Request> implements Disposa
 
   /** Handles one request by constructing the handler class. */
   finish_request(request: R, client_address: Address): void {
-    const handler = new this.RequestHandlerClass(
-      request,
-      client_address,
-      this as unknown as AnyServer, // R is one of the two kinds
-    );
-    handler.setup();
+    const handler = this.makeHandler(request, client_address);
+    synchronous(handler.setup(), "setup");
     try {
-      handler.handle();
+      synchronous(handler.handle(), "handle");
     } finally {
-      handler.finish();
+      synchronous(handler.finish(), "finish");
     }
+  }
+
+  /** The handler for a request (Python's constructor call in finish_request()). */
+  protected makeHandler(request: R, client_address: Address): RequestHandler {
+    // R is one of the two kinds of request, so the server is one of the two kinds.
+    const Handler = this.RequestHandlerClass as new (
+      request: R,
+      client_address: Address,
+      server: AnyServer,
+    ) => RequestHandler;
+    return new Handler(request, client_address, this as unknown as AnyServer);
   }
 
   /** Shuts down and closes one request. */
@@ -292,6 +307,95 @@ export abstract class BaseServer<R extends Request = Request> implements Disposa
   [Symbol.dispose](): void {
     this.server_close();
   }
+}
+
+/** A server that handles requests synchronously cannot wait for a handler's promise. */
+function synchronous(result: void | Promise<void>, method: string): void {
+  if (result instanceof Promise) {
+    result.catch(() => {}); // reported below, not as an unhandled rejection
+    throw new TypeError(
+      `${method}() returned a promise: serve async handlers with AsyncTaskMixIn`,
+    );
+  }
+}
+
+// A mixin's base must take any arguments (TypeScript's rule), and any kind of request.
+// deno-lint-ignore no-explicit-any
+type ServerClass = new (...args: any[]) => TCPServer<any>;
+
+/** What AsyncTaskMixIn adds to a server. */
+export interface AsyncTasks {
+  /** The requests being served, each a task. */
+  readonly tasks: Set<Promise<void>>;
+}
+
+/** A server class with AsyncTaskMixIn: its statics, and instances with {@link AsyncTasks}. */
+export type AsyncTaskServerClass<B extends ServerClass> =
+  & Omit<B, "prototype">
+  & (new (...args: ConstructorParameters<B>) => InstanceType<B> & AsyncTasks);
+
+/**
+ * Serves each request as a task of its own on the reactor, so that many are
+ * served at once: what Python's `ThreadingMixIn` is for, without threads (a
+ * Deno isolate runs JavaScript on one). The handler's `setup()`, `handle()`
+ * and `finish()` may be async and are awaited; a connection is made
+ * non-blocking first, so the handler uses the async functions (`sock_recv`,
+ * `sock_sendall`, ...). A handler that throws or rejects goes to
+ * handle_error(), as in Python. `tasks` holds the requests being served;
+ * `await Promise.all(server.tasks)` waits for them, as Python's
+ * server_close() joins its threads.
+ *
+ * @param Base the server class to extend, e.g. {@link TCPServer}
+ * @returns the class, for `class MyServer extends AsyncTaskMixIn(TCPServer) {}`
+ * @example
+ * ```ts
+ * import { AsyncTaskMixIn, BaseRequestHandler, TCPServer } from "./socketserver.ts";
+ * import { sock_recv, sock_sendall, type Socket } from "./mod.ts";
+ * class Echo extends BaseRequestHandler<Socket> {
+ *   override async handle() {
+ *     let data;
+ *     while ((data = await sock_recv(this.request, 1024)).length) {
+ *       await sock_sendall(this.request, data);
+ *     }
+ *   }
+ * }
+ * class AsyncTCPServer extends AsyncTaskMixIn(TCPServer) {}
+ * using server = new AsyncTCPServer(["127.0.0.1", 0], Echo);
+ * const serving = server.serve_forever();
+ * await server.shutdown();
+ * await serving;
+ * ```
+ */
+export function AsyncTaskMixIn<B extends ServerClass>(Base: B): AsyncTaskServerClass<B> {
+  // (TypeScript cannot see that the class below makes InstanceType<B>.)
+  return class extends Base {
+    /** The requests being served, each a task. */
+    readonly tasks: Set<Promise<void>> = new Set();
+
+    /** Starts serving the request as a task, and returns at once. */
+    override process_request(request: Request, client_address: Address): void {
+      if (!Array.isArray(request)) request.setblocking(false);
+      const task = this.#serve(request, client_address);
+      this.tasks.add(task);
+      task.finally(() => this.tasks.delete(task));
+    }
+
+    async #serve(request: Request, client_address: Address): Promise<void> {
+      try {
+        const handler = this.makeHandler(request, client_address);
+        await handler.setup();
+        try {
+          await handler.handle();
+        } finally {
+          await handler.finish();
+        }
+      } catch (e) {
+        this.handle_error(request, client_address, e);
+      } finally {
+        this.shutdown_request(request);
+      }
+    }
+  } as unknown as AsyncTaskServerClass<B>;
 }
 
 /**
@@ -342,7 +446,7 @@ export class TCPServer<R extends Request = Socket> extends BaseServer<R> {
    */
   constructor(
     server_address: Address,
-    RequestHandlerClass: HandlerClass<R>,
+    RequestHandlerClass: HandlerClass,
     bind_and_activate = true,
   ) {
     super(server_address, RequestHandlerClass);
@@ -710,3 +814,8 @@ export class DatagramRequestHandler extends BaseRequestHandler<[Uint8Array, Sock
     this.socket.sendto(this.wfile.getvalue(), this.client_address);
   }
 }
+
+/** A TCPServer that serves each connection as a task (Python's `ThreadingTCPServer`, without threads). */
+export class AsyncTaskTCPServer extends AsyncTaskMixIn(TCPServer<Socket>) {}
+/** A UDPServer that serves each datagram as a task (Python's `ThreadingUDPServer`, without threads). */
+export class AsyncTaskUDPServer extends AsyncTaskMixIn(UDPServer) {}

@@ -306,3 +306,122 @@ Deno.test("server_close() while serve_forever() waits ends the loop", async () =
   server.server_close();
   await serving;
 });
+
+Deno.test("AsyncTaskMixIn serves 100 slow python3 clients at once, each handler a task", async () => {
+  let inFlight = 0, peak = 0;
+  class SlowEcho extends socketserver.BaseRequestHandler<socket.Socket> {
+    override async handle(): Promise<void> {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      try {
+        // Each client sends its line a piece at a time: read until the newline.
+        let line = "";
+        while (!line.endsWith("\n")) {
+          const data = await socket.sock_recv(this.request, 100);
+          if (data.length === 0) return;
+          line += decoder.decode(data);
+        }
+        await socket.sock_sendall(this.request, line.toUpperCase());
+      } finally {
+        inFlight--;
+      }
+    }
+  }
+  const before = openFds();
+  class Server extends socketserver.AsyncTaskMixIn(socketserver.TCPServer) {
+    static override request_queue_size = 128;
+  }
+  const server = new Server(["127.0.0.1", 0], SlowEcho);
+  const serving = server.serve_forever(0.05);
+  const [, port] = hostPort(server.server_address);
+  const out = await pythonClient(`
+import socket, threading, time
+ok = []
+def client(i):
+    with socket.create_connection(("127.0.0.1", ${port}), timeout=20) as s:
+        for piece in [b"slow ", b"client ", b"%d\\n" % i]:
+            s.sendall(piece)
+            time.sleep(0.2)
+        got = b""
+        while not got.endswith(b"\\n"):
+            got += s.recv(100)
+        ok.append(got == b"SLOW CLIENT %d\\n" % i)
+threads = [threading.Thread(target=client, args=(i,)) for i in range(100)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(sum(ok))
+`);
+  assert.equal(out.trim(), "100");
+  // Every client waited 0.6 s for itself; served one at a time that takes a minute.
+  assert.ok(peak >= 90, `at most ${peak} handlers ran at once`);
+  await Promise.all(server.tasks);
+  await server.shutdown();
+  await serving;
+  server.server_close();
+  if (!windows) assert.equal(openFds(), before);
+});
+
+Deno.test("AsyncTaskMixIn reports a rejected handler to handle_error(), and closes its connection", async () => {
+  const reported: string[] = [];
+  class Failing extends socketserver.BaseRequestHandler<socket.Socket> {
+    override async handle(): Promise<void> {
+      await socket.sock_recv(this.request, 10);
+      throw new Error("async handler failed");
+    }
+  }
+  class Server extends socketserver.AsyncTaskTCPServer {
+    override handle_error(_r: socket.Socket, _a: socket.Address, e: unknown): void {
+      reported.push((e as Error).message);
+    }
+  }
+  using server = new Server(["127.0.0.1", 0], Failing);
+  const serving = server.serve_forever(0.05);
+  using c = socket.create_connection(hostPort(server.server_address));
+  c.setblocking(false);
+  await socket.sock_sendall(c, "x");
+  assert.equal((await socket.sock_recv(c, 10)).length, 0); // closed by the server
+  await Promise.all(server.tasks);
+  assert.deepEqual(reported, ["async handler failed"]);
+  await server.shutdown();
+  await serving;
+});
+
+Deno.test("AsyncTaskUDPServer serves each datagram as a task", async () => {
+  class Reply extends socketserver.DatagramRequestHandler {
+    override async handle(): Promise<void> {
+      await new Promise((r) => setTimeout(r, 10));
+      this.wfile.write(decoder.decode(this.packet).toUpperCase());
+    }
+  }
+  using server = new socketserver.AsyncTaskUDPServer(["127.0.0.1", 0], Reply);
+  const serving = server.serve_forever(0.05);
+  using c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  c.setblocking(false);
+  for (const m of ["one", "two", "three"]) await socket.sock_sendto(c, m, server.server_address);
+  const got = [];
+  for (let i = 0; i < 3; i++) got.push(decoder.decode((await socket.sock_recvfrom(c, 100))[0]));
+  assert.deepEqual(got.sort(), ["ONE", "THREE", "TWO"]);
+  await server.shutdown();
+  await serving;
+});
+
+Deno.test("a server without AsyncTaskMixIn refuses an async handler through handle_error()", () => {
+  const reported: unknown[] = [];
+  class Async extends socketserver.BaseRequestHandler {
+    override async handle(): Promise<void> {}
+  }
+  class Server extends socketserver.TCPServer {
+    override handle_error(_r: socket.Socket, _a: socket.Address, e: unknown): void {
+      reported.push(e);
+    }
+  }
+  using server = new Server(["127.0.0.1", 0], Async);
+  using _c = socket.create_connection(hostPort(server.server_address));
+  server.handle_request();
+  assert.equal(reported.length, 1);
+  assert.ok(reported[0] instanceof TypeError);
+  assert.equal(
+    (reported[0] as Error).message,
+    "handle() returned a promise: serve async handlers with AsyncTaskMixIn",
+  );
+});
