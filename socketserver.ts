@@ -38,6 +38,7 @@ export {
   type HandlerClass,
   type Request,
   type RequestHandler,
+  type ServerClass,
   SocketWriter,
   StreamRequestHandler,
   TCPServer,

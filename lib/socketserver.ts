@@ -319,9 +319,12 @@ function synchronous(result: void | Promise<void>, method: string): void {
   }
 }
 
-// A mixin's base must take any arguments (TypeScript's rule), and any kind of request.
+/**
+ * A server class AsyncTaskMixIn can extend. (A mixin's base must take any
+ * arguments, by TypeScript's rule, and it may serve either kind of request.)
+ */
 // deno-lint-ignore no-explicit-any
-type ServerClass = new (...args: any[]) => TCPServer<any>;
+export type ServerClass = new (...args: any[]) => TCPServer<any>;
 
 /** What AsyncTaskMixIn adds to a server. */
 export interface AsyncTasks {
@@ -816,6 +819,8 @@ export class DatagramRequestHandler extends BaseRequestHandler<[Uint8Array, Sock
 }
 
 /** A TCPServer that serves each connection as a task (Python's `ThreadingTCPServer`, without threads). */
-export class AsyncTaskTCPServer extends AsyncTaskMixIn(TCPServer<Socket>) {}
+export const AsyncTaskTCPServer: AsyncTaskServerClass<typeof TCPServer<Socket>> = AsyncTaskMixIn(
+  TCPServer<Socket>,
+);
 /** A UDPServer that serves each datagram as a task (Python's `ThreadingUDPServer`, without threads). */
-export class AsyncTaskUDPServer extends AsyncTaskMixIn(UDPServer) {}
+export const AsyncTaskUDPServer: AsyncTaskServerClass<typeof UDPServer> = AsyncTaskMixIn(UDPServer);
