@@ -16,6 +16,11 @@ import { decoder, openFds } from "./_helpers.ts";
 // are skipped without it, and say so.
 const REQUIRE = Deno.env.get("PYSOCKET_REQUIRE_TOOLS") === "1";
 const noOpenssl = !REQUIRE && !succeeds("openssl", ["version"]);
+// Deno's node:tls before 2.9.1 sends its close_notify, and ends the socket
+// under it, only once the peer has closed: the client test's clean end would
+// wait for python3's timeout. (Found by CI's run on Deno 2.8.3.)
+const [major, minor, patch] = Deno.version.deno.split(".").map(Number);
+const tlsEndWaitsForPeer = major === 2 && (minor < 9 || (minor === 9 && patch < 1));
 if (noOpenssl) {
   console.warn("conn_test.ts: no openssl CLI to make certificates with; the TLS tests are ignored");
 }
@@ -226,7 +231,7 @@ with socket.create_server(("127.0.0.1", 0)) as srv:
 
 Deno.test(
   "node:tls negotiates TLS 1.3 with python3's ssl over toDuplex(socket), and the bytes match both ways",
-  { ignore: noOpenssl },
+  { ignore: noOpenssl || tlsEndWaitsForPeer },
   () =>
     within(20_000, async () => {
       const cert = makeCert();
