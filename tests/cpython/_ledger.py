@@ -1,0 +1,122 @@
+"""Writes the class table of LEDGER.md (between its table markers).
+
+Run with CPython 3.13, whose test suite it loads for the test counts:
+
+    python3.13 tests/cpython/_ledger.py && deno fmt tests/cpython/LEDGER.md
+
+Test counts come from unittest's loader (inherited tests included), CPython's
+outcomes on this machine from cpython_3.13_results.txt, the port's status from
+PORTED below, which is kept by hand as classes are ported.
+"""
+
+import ast
+import collections
+import pathlib
+import re
+import sys
+import unittest
+
+HERE = pathlib.Path(__file__).parent
+
+# Class -> (file, pass, DEFECT, skipped with a reason in the port). Skipped
+# counts tests the port ignores with a reason beside them, CPython's own
+# platform skips included.
+PORTED = {
+    "GeneralModuleTests": ("general_module_test.ts", 59, 7, 10),
+    "BasicTCPTest": ("basic_tcp_udp_test.ts", 10, 0, 0),
+    "BasicUDPTest": ("basic_tcp_udp_test.ts", 3, 0, 0),
+}
+# Base classes the harness (_threaded.ts) ports as fixtures.
+FIXTURES = {
+    "SocketTCPTest", "SocketUDPTest", "ThreadableTest", "ThreadedTCPSocketTest",
+    "ThreadedUDPSocketTest", "SocketConnectedTest",
+}
+# Classes CPython cannot run here for a reason beyond a skip.
+NOT_APPLICABLE = {
+    "ThreadedVSOCKSocketStreamTest":
+        "fails in CPython itself here: /dev/vsock exists but this VM has no vsock "
+        "loopback (accept times out, connect gives ENODEV)",
+}
+
+
+def main() -> None:
+    path = pathlib.Path(sys.base_prefix) / "lib/python3.13/test/test_socket.py"
+    if sys.version_info[:2] != (3, 13):
+        sys.exit("run with python3.13")
+    tree = ast.parse(path.read_text())
+    classes = [(n.name, n.lineno) for n in tree.body if isinstance(n, ast.ClassDef)]
+    from test import test_socket as m
+
+    outcomes = {}
+    for line in (HERE / "cpython_3.13_results.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, outcome = line.split("\t")
+            outcomes[name] = outcome
+
+    loader = unittest.TestLoader()
+    rows = []
+    totals = collections.Counter()
+    for name, lineno in classes:
+        cls = getattr(m, name)
+        is_case = isinstance(cls, type) and issubclass(cls, unittest.TestCase)
+        names = list(loader.getTestCaseNames(cls)) if is_case else []
+        threaded = issubclass(cls, m.ThreadableTest)
+        kind = "threaded" if threaded else "plain"
+        got = collections.Counter()
+        reasons = collections.Counter()
+        for t in names:
+            o = outcomes.get(f"{name}.{t}", "?")
+            if o.startswith("skipped: "):
+                got["skipped"] += 1
+                reasons[o[len("skipped: "):]] += 1
+            else:
+                got[o] += 1
+        cpython = ", ".join(f"{n} {k}" for k, n in sorted(got.items())) or "-"
+        if reasons:
+            cpython += " (" + "; ".join(f"{r}" for r in reasons) + ")"
+        totals["tests"] += len(names)
+        if name in PORTED:
+            file, ok, defect, skipped = PORTED[name]
+            assert ok + defect + skipped == len(names), name
+            status = f"ported ({file}): {ok} pass / {defect} DEFECT / {skipped} skipped with reason"
+            totals["ported"] += len(names)
+            totals["pass"] += ok
+            totals["defect"] += defect
+            totals["skipped"] += skipped
+        elif name in NOT_APPLICABLE:
+            status = "not applicable: " + NOT_APPLICABLE[name]
+            totals["na"] += len(names)
+        elif not names:
+            status = "base class, no tests of its own" + (
+                "; ported as a fixture in _threaded.ts" if name in FIXTURES else "")
+        elif got.get("skipped", 0) == len(names):
+            status = "not applicable here: CPython skips all of it on this machine"
+            totals["na"] += len(names)
+        else:
+            status = "not yet ported"
+            totals["todo"] += len(names)
+        rows.append(f"| {name} | {lineno} | {kind} | {len(names)} | {cpython} | {status} |")
+
+    table = [
+        "| class | line | kind | tests | CPython 3.13 here | this port |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *rows,
+        "",
+        f"{len(classes)} classes, {totals['tests']} tests. Ported: {totals['ported']} tests "
+        f"({totals['pass']} pass, {totals['defect']} DEFECT, {totals['skipped']} skipped with a "
+        f"reason); not applicable on this machine: {totals['na']}; not yet ported: "
+        f"{totals['todo']}.",
+    ]
+    ledger = HERE / "LEDGER.md"
+    text = ledger.read_text()
+    text = re.sub(
+        r"(<!-- table:start -->\n).*(<!-- table:end -->)",
+        lambda mt: mt.group(1) + "\n".join(table) + "\n" + mt.group(2),
+        text,
+        flags=re.S,
+    )
+    ledger.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,551 @@
+// CPython's ThreadableTest, for Deno: the server half of a test (testFoo)
+// runs on the test's thread, its client half (_testFoo) in a Worker, at the
+// same time, as CPython runs it in a second thread.
+//
+// One class holds both halves, as in CPython. The test module is imported on
+// both sides: on the test's thread register() makes a Deno.test per test
+// method; in the worker (_client_worker.ts) it only records the class, and
+// the worker makes an instance of its own. What the halves share:
+//
+// - CPython's threading.Events (server_ready, client_ready, done, and the
+//   event/evt/misc_event some classes make) are Int32 cells of a
+//   SharedArrayBuffer, waited on with Atomics.wait, so a blocking wait
+//   blocks its thread as Event.wait() does. A wait without a timeout is
+//   bounded by LOOPBACK_TIMEOUT and fails when it runs out.
+// - `self`'s plain attributes: what setUp stored (the port, addresses) goes
+//   to the worker by postMessage when the server is ready; what clientSetUp
+//   stored (cli_addr) comes back through a shared mailbox before
+//   client_ready is set, so the server sees it when its wait returns.
+// - The client's exception, as CPython's queue: it fails the test.
+//
+// Nothing hangs: each side's sockets are listed in the shared buffer, and a
+// watchdog worker shuts them all down (shutdown(SHUT_RDWR): accept, recv and
+// send return at once) when a test runs past LOOPBACK_TIMEOUT; the test then
+// fails and says so.
+
+import * as socket from "../../mod.ts";
+import { bind_port, HOST, LOOPBACK_TIMEOUT } from "./_support.ts";
+
+/** Set to run the tests marked @defect as well (they fail until pysocket is fixed). */
+const runDefects = !inClientWorker() && Deno.env.get("PYSOCKET_CPYTHON_DEFECTS") === "1";
+
+function inClientWorker(): boolean {
+  return (globalThis as { __cpythonClient?: boolean }).__cpythonClient === true;
+}
+
+/** True in the client worker, which sets it before it imports a test module. */
+export const inClient: boolean = inClientWorker();
+
+// Int32 cells of the shared buffer.
+const SERVER_READY = 0, CLIENT_READY = 1, DONE = 2, EVENT = 3, EVT = 4, MISC_EVENT = 5;
+const SERVER_CRASHED = 8, FINISHED = 9, FIRED = 10;
+/** Watched descriptors, each stored as fd + 1 (0: a free slot). */
+const FDS = 16, NFDS = 32;
+const CELLS = FDS + NFDS;
+const MAILBOX = 64 * 1024;
+
+/** unittest.SkipTest. */
+export class SkipTest extends Error {
+  override name = "SkipTest";
+}
+
+/** threading.Event over a cell of shared memory. */
+export class Event {
+  constructor(readonly cells: Int32Array, readonly i: number, readonly bound = LOOPBACK_TIMEOUT) {}
+  set(): void {
+    Atomics.store(this.cells, this.i, 1);
+    Atomics.notify(this.cells, this.i);
+  }
+  clear(): void {
+    Atomics.store(this.cells, this.i, 0);
+  }
+  is_set(): boolean {
+    return Atomics.load(this.cells, this.i) === 1;
+  }
+  /**
+   * Blocks until set or until `timeout` seconds pass (false then). Without a
+   * timeout, as Python's, it waits at most the harness bound (LOOPBACK_TIMEOUT) and then throws.
+   */
+  wait(timeout: number | null = null): boolean {
+    const limit = timeout ?? this.bound;
+    const deadline = performance.now() + limit * 1000;
+    while (Atomics.load(this.cells, this.i) !== 1) {
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        if (timeout === null) {
+          throw new Error(`Event.wait(): not set within ${this.bound} s (harness bound)`);
+        }
+        return false;
+      }
+      Atomics.wait(this.cells, this.i, 0, left);
+    }
+    return true;
+  }
+}
+
+/** The memory both halves of one test share. */
+export interface Shared {
+  sab: SharedArrayBuffer;
+  mailbox: SharedArrayBuffer;
+}
+
+function newShared(): Shared {
+  return {
+    sab: new SharedArrayBuffer(CELLS * 4),
+    mailbox: new SharedArrayBuffer(MAILBOX),
+  };
+}
+
+/** `self`'s plain attributes (numbers, strings, arrays of them): what one half tells the other. */
+function plainState(obj: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const plain = (v: unknown): boolean =>
+    v === null || ["number", "string", "boolean"].includes(typeof v) ||
+    (Array.isArray(v) && v.every(plain));
+  for (const [k, v] of Object.entries(obj)) if (plain(v)) out[k] = v;
+  return out;
+}
+
+/**
+ * CPython's ThreadableTest with unittest.TestCase's addCleanup and
+ * skipTest. Subclasses define setUp/tearDown (server) and
+ * clientSetUp/clientTearDown (client), and tests in pairs: testFoo, _testFoo.
+ */
+export class ThreadableTest {
+  server_ready!: Event;
+  client_ready!: Event;
+  done!: Event;
+  /** The extra Events some classes make in setUp (self.event, self.evt, self.misc_event). */
+  event!: Event;
+  evt!: Event;
+  misc_event!: Event;
+  #cells!: Int32Array;
+  #mailbox!: Uint8Array;
+  #cleanups: (() => unknown)[] = [];
+  #onReady: (() => void) | null = null;
+
+  /** @internal Binds the instance to the shared memory of its test. */
+  _attach(shared: Shared, onReady: (() => void) | null): void {
+    const cells = new Int32Array(shared.sab);
+    const bound = boundOf(this.constructor as TestClass);
+    this.#cells = cells;
+    this.#mailbox = new Uint8Array(shared.mailbox);
+    this.server_ready = new Event(cells, SERVER_READY, bound);
+    this.client_ready = new Event(cells, CLIENT_READY, bound);
+    this.done = new Event(cells, DONE, bound);
+    this.event = new Event(cells, EVENT, bound);
+    this.evt = new Event(cells, EVT, bound);
+    this.misc_event = new Event(cells, MISC_EVENT, bound);
+    this.#onReady = onReady;
+  }
+
+  setUp(): void {}
+  tearDown(): void {}
+  clientSetUp(): void {
+    throw new Error("clientSetUp must be implemented.");
+  }
+  clientTearDown(): void {
+    this.done.set();
+  }
+
+  /**
+   * Lets the client proceed before the server's setUp makes a blocking call
+   * that needs it (an accept). Sends `self`'s plain attributes to the worker.
+   */
+  serverExplicitReady(): void {
+    const ready = this.#onReady;
+    this.#onReady = null;
+    ready?.();
+    this.server_ready.set();
+  }
+
+  addCleanup(fn: () => unknown): void {
+    this.#cleanups.push(fn);
+  }
+
+  /** @internal Runs the cleanups, last added first, as unittest's doCleanups. */
+  _doCleanups(): void {
+    const errors: unknown[] = [];
+    while (this.#cleanups.length) {
+      try {
+        this.#cleanups.pop()!();
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    if (errors.length) throw errors[0];
+  }
+
+  skipTest(reason: string): never {
+    throw new SkipTest(reason);
+  }
+
+  /** Lists a socket for the watchdog, which shuts it down if the test hangs. */
+  watch(sock: socket.Socket): socket.Socket {
+    const v = sock.fileno() + 1;
+    for (let i = FDS; i < FDS + NFDS; i++) {
+      if (Atomics.compareExchange(this.#cells, i, 0, v) === 0) return sock;
+    }
+    return sock; // every slot taken: the test's own timeouts remain
+  }
+
+  /** Takes a socket off the watchdog's list (before it closes, so its number is not shut down later). */
+  unwatch(sock: socket.Socket | null | undefined): void {
+    if (!sock || sock.fileno() < 0) return;
+    const v = sock.fileno() + 1;
+    for (let i = FDS; i < FDS + NFDS; i++) Atomics.compareExchange(this.#cells, i, v, 0);
+  }
+
+  /** @internal Client side: stores clientSetUp's plain attributes for the server. */
+  _postClientState(): void {
+    const bytes = new TextEncoder().encode(JSON.stringify(plainState(this)));
+    if (bytes.byteLength + 4 > this.#mailbox.byteLength) return;
+    new DataView(this.#mailbox.buffer).setUint32(0, bytes.byteLength, true);
+    this.#mailbox.set(bytes, 4);
+  }
+
+  /** @internal Server side: takes the attributes the client stored that the server lacks. */
+  _takeClientState(): void {
+    const n = new DataView(this.#mailbox.buffer).getUint32(0, true);
+    if (n === 0) return;
+    const state = JSON.parse(new TextDecoder().decode(this.#mailbox.slice(4, 4 + n)));
+    const self = this as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(state)) if (self[k] === undefined) self[k] = v;
+  }
+}
+
+// --- CPython's fixture classes -------------------------------------------------
+
+/** SocketTCPTest + ThreadedTCPSocketTest: a listening TCP server, a client TCP socket. */
+export class ThreadedTCPSocketTest extends ThreadableTest {
+  serv!: socket.Socket;
+  port!: number;
+  cli!: socket.Socket;
+
+  override setUp(): void {
+    this.serv = this.watch(socket.socket(socket.AF_INET, socket.SOCK_STREAM));
+    this.port = bind_port(this.serv);
+    this.serv.listen();
+  }
+  override tearDown(): void {
+    this.unwatch(this.serv);
+    this.serv.close();
+  }
+  override clientSetUp(): void {
+    this.cli = this.watch(socket.socket(socket.AF_INET, socket.SOCK_STREAM));
+  }
+  override clientTearDown(): void {
+    this.unwatch(this.cli);
+    this.cli.close();
+    super.clientTearDown();
+  }
+}
+
+/** SocketUDPTest + ThreadedUDPSocketTest: a bound UDP server, a client UDP socket. */
+export class ThreadedUDPSocketTest extends ThreadableTest {
+  serv!: socket.Socket;
+  port!: number;
+  cli!: socket.Socket;
+
+  override setUp(): void {
+    this.serv = this.watch(socket.socket(socket.AF_INET, socket.SOCK_DGRAM));
+    this.port = bind_port(this.serv);
+  }
+  override tearDown(): void {
+    this.unwatch(this.serv);
+    this.serv.close();
+  }
+  override clientSetUp(): void {
+    this.cli = this.watch(socket.socket(socket.AF_INET, socket.SOCK_DGRAM));
+  }
+  override clientTearDown(): void {
+    this.unwatch(this.cli);
+    this.cli.close();
+    super.clientTearDown();
+  }
+}
+
+/**
+ * SocketConnectedTest: the server accepts in setUp (after
+ * serverExplicitReady), the client connects in clientSetUp. cli_conn is the
+ * server's end, serv_conn the client's.
+ */
+export class SocketConnectedTest extends ThreadedTCPSocketTest {
+  cli_conn!: socket.Socket;
+  serv_conn!: socket.Socket;
+
+  override setUp(): void {
+    super.setUp();
+    // Indicate explicitly we're ready for the client thread to
+    // proceed and then perform the blocking call to accept
+    this.serverExplicitReady();
+    const [conn] = this.serv.accept();
+    this.cli_conn = this.watch(conn);
+  }
+  override tearDown(): void {
+    this.unwatch(this.cli_conn);
+    this.cli_conn.close();
+    super.tearDown();
+  }
+  override clientSetUp(): void {
+    super.clientSetUp();
+    this.cli.connect([HOST, this.port]);
+    this.serv_conn = this.cli;
+  }
+  override clientTearDown(): void {
+    this.unwatch(this.serv_conn);
+    this.serv_conn.close();
+    super.clientTearDown();
+  }
+}
+
+// --- skip and defect marks, beside the test method --------------------------------
+
+type Method = (this: never) => unknown;
+const marks = new Map<unknown, { kind: "skip" | "defect"; reason: string }>();
+
+/** Skips a test, with the reason written beside it (Deno cannot run it, or CPython skips it here). */
+export function skip(reason: string) {
+  return (fn: Method, _ctx: ClassMethodDecoratorContext): void => {
+    marks.set(fn, { kind: "skip", reason });
+  };
+}
+
+/** A test pysocket fails: ignored so the suite passes, and listed in LEDGER.md as a fix to make. */
+export function defect(what: string) {
+  return (fn: Method, _ctx: ClassMethodDecoratorContext): void => {
+    marks.set(fn, { kind: "defect", reason: what });
+  };
+}
+
+// --- running ---------------------------------------------------------------------------
+
+type TestClass = (new () => ThreadableTest) & { harnessTimeout?: number };
+
+/**
+ * The seconds a test of the class may take before the watchdog ends it:
+ * LOOPBACK_TIMEOUT, or a class's static `harnessTimeout` (the harness's own tests).
+ */
+function boundOf(cls: TestClass): number {
+  return cls.harnessTimeout ?? LOOPBACK_TIMEOUT;
+}
+/** The classes register() has seen, by name: the worker finds its class here. */
+export const registry: Map<string, TestClass> = new Map();
+
+/** unittest's getTestCaseNames: every method named test*, sorted. */
+function testNames(cls: TestClass): string[] {
+  const names = new Set<string>();
+  for (let p = cls.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const k of Object.getOwnPropertyNames(p)) {
+      if (k.startsWith("test") && typeof (p as Record<string, unknown>)[k] === "function") {
+        names.add(k);
+      }
+    }
+  }
+  return [...names].sort();
+}
+
+/**
+ * Makes a Deno.test named `Class.testFoo` for each test of the class, whose
+ * client half runs in a worker that imports `moduleUrl` (the caller's
+ * import.meta.url). In the worker it only records the class.
+ */
+export function register(cls: TestClass, moduleUrl: string, define = true): void {
+  registry.set(cls.name, cls);
+  if (inClient || !define) return;
+  for (const name of testNames(cls)) {
+    const mark = marks.get((cls.prototype as unknown as Record<string, unknown>)[name]);
+    Deno.test({
+      name: `${cls.name}.${name}`,
+      ignore: mark !== undefined && !(mark.kind === "defect" && runDefects),
+      fn: () => runThreaded(cls, name, moduleUrl),
+    });
+  }
+}
+
+interface Outcome {
+  kind: "loaded" | "result" | "error";
+  error?: { name: string; message: string; stack?: string };
+}
+
+/** The messages of a worker, one at a time, each awaited with a bound. */
+function inbox(worker: Worker, seconds: number): (what: string) => Promise<Outcome> {
+  const queue: Outcome[] = [];
+  let wake: (() => void) | null = null;
+  worker.onmessage = (e: MessageEvent<Outcome>) => {
+    queue.push(e.data);
+    wake?.();
+  };
+  worker.onerror = (e: ErrorEvent) => {
+    e.preventDefault();
+    queue.push({ kind: "error", error: { name: "WorkerError", message: e.message } });
+    wake?.();
+  };
+  return async (what: string) => {
+    // A little longer than the watchdog's bound, so that it fires first.
+    const deadline = Date.now() + seconds * 1000 + 2000;
+    while (queue.length === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`the client worker sent no ${what} in time`);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((r) => {
+        wake = r;
+        timer = setTimeout(r, left);
+      });
+      clearTimeout(timer);
+      wake = null;
+    }
+    return queue.shift()!;
+  };
+}
+
+function revive(e: { name: string; message: string; stack?: string }): Error {
+  const err = new Error(`client half: ${e.name}: ${e.message}`);
+  if (e.stack) err.stack = `client half: ${e.stack}`;
+  return err;
+}
+
+/**
+ * Runs one threaded test: the server half here, the client half in a worker
+ * that imports `moduleUrl`; throws what either half threw, or the watchdog's
+ * report when the test ran past its bound.
+ */
+export async function runThreaded(
+  cls: TestClass,
+  method: string,
+  moduleUrl: string,
+): Promise<void> {
+  const seconds = boundOf(cls);
+  const shared = newShared();
+  const cells = new Int32Array(shared.sab);
+  const client = new Worker(new URL("./_client_worker.ts", import.meta.url), { type: "module" });
+  const watchdog = new Worker(new URL("./_watchdog_worker.ts", import.meta.url), {
+    type: "module",
+  });
+  const next = inbox(client, seconds);
+  let serverError: unknown = null;
+  let clientError: Error | null = null;
+  let readyPosted = false; // the client answers with a result only once told the server is ready
+  try {
+    client.postMessage({ kind: "start", moduleUrl, className: cls.name, method, ...shared });
+    const loaded = await next("loaded");
+    if (loaded.kind !== "loaded") throw revive(loaded.error!);
+    watchdog.postMessage({ sab: shared.sab, seconds });
+
+    // ThreadableTest._setUp, then the test, tearDown and the cleanups; all
+    // on this thread and synchronous, as the server half's calls block.
+    const self = new cls();
+    self._attach(shared, () => {
+      client.postMessage({ kind: "ready", state: plainState(self) });
+      readyPosted = true;
+    });
+    try {
+      try {
+        self.setUp();
+      } catch (e) {
+        Atomics.store(cells, SERVER_CRASHED, 1);
+        throw e;
+      } finally {
+        self.serverExplicitReady();
+      }
+      if (!self.client_ready.wait(seconds)) {
+        throw new Error("the client half was not ready in time");
+      }
+      self._takeClientState();
+      self.addCleanup(() => self.done.wait());
+      try {
+        await (self as unknown as Record<string, () => unknown>)[method]();
+      } finally {
+        try {
+          self.tearDown();
+        } finally {
+          self._doCleanups();
+        }
+      }
+    } catch (e) {
+      serverError = e;
+      try {
+        self._doCleanups();
+      } catch {
+        // the first error is the one to report
+      }
+    }
+  } catch (e) {
+    serverError = e;
+  } finally {
+    if (readyPosted) {
+      try {
+        const result = await next("result");
+        if (result.error) clientError = revive(result.error);
+      } catch (e) {
+        clientError ??= e as Error;
+      }
+    }
+    // Both halves are done: the watchdog stands down.
+    Atomics.store(cells, FINISHED, 1);
+    watchdog.terminate();
+    client.terminate();
+  }
+  if (Atomics.load(cells, FIRED) === 1) {
+    throw new Error(
+      `watchdog: the test ran past ${seconds} s and its sockets were shut down` +
+        (serverError ? ` (server: ${serverError})` : "") +
+        (clientError ? ` (${clientError.message})` : ""),
+    );
+  }
+  if (serverError instanceof SkipTest) {
+    console.log(`skipped: ${serverError.message}`);
+    return;
+  }
+  if (serverError) {
+    if (clientError) console.error(clientError);
+    throw serverError;
+  }
+  if (clientError) throw clientError;
+}
+
+/** @internal Worker side of runThreaded: CPython's clientRun. */
+export async function clientRun(
+  self: ThreadableTest,
+  method: string,
+): Promise<unknown> {
+  let error: unknown = null;
+  try {
+    try {
+      self.clientSetUp();
+      self._postClientState();
+    } catch (e) {
+      error = e;
+      try {
+        self.clientTearDown();
+      } catch {
+        self.done.set();
+      }
+      return error;
+    } finally {
+      self.client_ready.set();
+    }
+    if (serverCrashed(self)) {
+      self.clientTearDown();
+      return null;
+    }
+    try {
+      await (self as unknown as Record<string, () => unknown>)[`_${method}`]();
+    } catch (e) {
+      error = e;
+    } finally {
+      self.clientTearDown();
+    }
+  } catch (e) {
+    error ??= e;
+    self.done.set();
+  }
+  return error;
+}
+
+function serverCrashed(self: ThreadableTest): boolean {
+  return Atomics.load(self.done.cells, SERVER_CRASHED) === 1;
+}
+
+/** @internal For the watchdog: the cells it reads and writes. */
+export const layout = { FDS, NFDS, FINISHED, FIRED } as const;
