@@ -52,15 +52,20 @@ export {
   IsADirectoryError,
   NotADirectoryError,
   OSError,
-  /** Python's `socket.error`, an alias of {@link OSError}. */
-  OSError as error,
   PermissionError,
   ProcessLookupError,
   SendfileNotAvailableError,
   TimeoutError,
-  /** Python's `socket.timeout`, an alias of {@link TimeoutError}. */
-  TimeoutError as timeout,
 } from "./lib/errors.ts";
+import { OSError, TimeoutError } from "./lib/errors.ts";
+/** Python's `socket.error`: the same class as {@link OSError}. */
+export const error: typeof OSError = OSError;
+/** Python's `socket.error`: the same class as {@link OSError}. */
+export type error = OSError;
+/** Python's `socket.timeout`: the same class as {@link TimeoutError}. */
+export const timeout: typeof TimeoutError = TimeoutError;
+/** Python's `socket.timeout`: the same class as {@link TimeoutError}. */
+export type timeout = TimeoutError;
 export type {
   Address,
   Inet4Address,
