@@ -5,7 +5,7 @@
 
 import { native } from "../ffi/mod.ts";
 import type { Layout } from "../ffi/layout.ts";
-import { pyType, toInt } from "./_args.ts";
+import { pyType, toBuffer, toInt, toUInt32Mask, utf8 } from "./_args.ts";
 import { gaiError, OSError } from "./errors.ts";
 
 /** An AF_INET address: `[host, port]`. */
@@ -58,6 +58,63 @@ export interface HostResolver {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+// Python's "idna" codec (IDNA 2003), as far as a name can fail it.
+const DOTS = /[.\u3002\uff0e\uff61]/;
+// Nameprep's table B.1: characters mapped to nothing.
+const MAPPED_TO_NOTHING =
+  /[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// deno-lint-ignore no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
+function idnaError(why: string): RangeError {
+  // Python's UnicodeError, a ValueError.
+  return new RangeError(`encoding with 'idna' codec failed (UnicodeError: ${why})`);
+}
+
+/** One label, as the codec's ToASCII makes it. */
+function labelToAscii(label: string): string {
+  if (!ASCII.test(label)) {
+    const lone = label.match(LONE_SURROGATE);
+    if (lone) {
+      throw idnaError(`Invalid character '\\u${lone[0].charCodeAt(0).toString(16)}'`);
+    }
+    label = label.replace(MAPPED_TO_NOTHING, "").normalize("NFKC").toLowerCase();
+    if (!ASCII.test(label)) {
+      try {
+        label = new URL(`http://${label}/`).hostname;
+      } catch {
+        // not for URLs: the resolver gets it as it is, and finds nothing
+      }
+    }
+  }
+  if (label.length === 0 || label.length >= 64) throw idnaError("label empty or too long");
+  return label;
+}
+
+/**
+ * Host text as Python's "idna" codec encodes it: ASCII as it is, once its
+ * labels are checked; other names label by label as punycode. Throws
+ * Python's UnicodeError (a RangeError) for an empty or over-long label or an
+ * invalid character.
+ */
+export function idna(host: string): string {
+  if (host === "") return host;
+  if (ASCII.test(host)) {
+    const labels = host.split(".");
+    const last = labels.pop()!;
+    for (const label of labels) {
+      if (label.length === 0 || label.length >= 64) throw idnaError("label empty or too long");
+    }
+    if (last.length >= 64) throw idnaError("label too long");
+    return host;
+  }
+  const labels = host.split(DOTS);
+  const trailing = labels[labels.length - 1] === "" ? "." : "";
+  if (trailing) labels.pop();
+  return labels.map(labelToAscii).join(".") + trailing;
+}
 
 /** Codes and decodes socket addresses for one platform. */
 export class AddressCodec {
@@ -125,31 +182,49 @@ export class AddressCodec {
   /** The 4 or 16 address bytes for a host, as Python's setipaddr picks them. */
   hostBytes(host: unknown, family: number): Uint8Array {
     const F = this.#F;
-    if (host instanceof Uint8Array) host = decoder.decode(host);
-    if (typeof host !== "string") {
-      throw new TypeError(`str, bytes or bytearray expected, not ${pyType(host)}`);
-    }
     const v6 = family === F.inet6 ? 1 : 0;
     if (host === this.#lastHost[v6]) return this.#lastBytes[v6];
-    if (host.includes("\0")) throw new TypeError("host name must not contain null character");
+    const text = this.hostText(host);
+    if (text === this.#lastHost[v6]) return this.#lastBytes[v6];
     let bytes: Uint8Array | null;
-    if (host === "") {
+    if (text === "") {
       bytes = new Uint8Array(v6 ? 16 : 4);
-    } else if (host === "<broadcast>" || host === "255.255.255.255") {
+    } else if (text === "<broadcast>" || text === "255.255.255.255") {
       if (v6) throw new OSError("address family mismatched");
       bytes = new Uint8Array([255, 255, 255, 255]);
     } else {
-      bytes = this.#r.inet_pton(family, host);
+      bytes = this.#r.inet_pton(family, text);
       if (bytes === null) {
         // A name is resolved every time, as Python does; only numeric text is cached.
-        const sa = this.#r.resolve(host, family);
+        const sa = this.#r.resolve(text, family);
         if (typeof sa === "number") throw gaiError(sa);
         return v6 ? sa.slice(8, 24) : sa.slice(4, 8);
       }
     }
-    this.#lastHost[v6] = host;
+    this.#lastHost[v6] = text;
     this.#lastBytes[v6] = bytes;
     return bytes;
+  }
+
+  /**
+   * A host argument as Python's idna_converter takes it: text (non-ASCII
+   * through the idna codec) or bytes, without NUL.
+   */
+  hostText(host: unknown): string {
+    if (typeof host === "string") {
+      if (!ASCII.test(host)) {
+        try {
+          host = idna(host);
+        } catch {
+          throw new TypeError("encoding of hostname failed");
+        }
+      }
+    } else if (host instanceof Uint8Array) host = decoder.decode(toBuffer(host));
+    else throw new TypeError(`str, bytes or bytearray expected, not ${pyType(host)}`);
+    if ((host as string).includes("\0")) {
+      throw new TypeError("host name must not contain null character");
+    }
+    return host as string;
   }
 
   /**
@@ -159,6 +234,10 @@ export class AddressCodec {
    */
   numericFamily(host: string): number {
     const F = this.#F;
+    // "" is the wildcard to bind() and connect(), but to getaddrinfo() no
+    // address at all; text with a NUL is none either (inet_pton would read
+    // it cut short, and the cache would then pass it unchecked).
+    if (host === "" || host.includes("\0")) return -1;
     if (host === this.#lastHost[0]) return F.inet;
     if (host === this.#lastHost[1]) return F.inet6;
     for (const [v6, family] of [[0, F.inet], [1, F.inet6]]) {
@@ -183,8 +262,11 @@ export class AddressCodec {
         throw new TypeError(`${caller}(): AF_INET address must be tuple, not ${pyType(addr)}`);
       }
       if (addr.length !== 2) throw new TypeError("AF_INET address must be a pair (host, port)");
-      const port = this.#port(addr[1], caller);
+      // Python's order: the host's type, the port's, the lookup, then the port's range.
+      if (addr[0] !== this.#lastHost[0]) this.hostText(addr[0]);
+      const portArg = this.#portArg(addr[1], caller);
       const host = this.hostBytes(addr[0], family);
+      const port = this.#port(portArg, caller);
       // Byte by byte: cheaper than fill() and set() for 16 bytes, on every sendto.
       this.#head(out, family, 16);
       out[2] = port >> 8;
@@ -205,13 +287,16 @@ export class AddressCodec {
           "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])",
         );
       }
-      const port = this.#port(addr[1], caller);
-      const flowinfo = addr.length > 2 ? toInt(addr[2]) : 0;
-      if (flowinfo < 0 || flowinfo > 0xfffff) {
-        throw new RangeError(`${caller}(): flowinfo must be 0-1048575.`);
-      }
-      const scope = addr.length > 3 ? toInt(addr[3]) >>> 0 : 0;
+      // Python's order: the arguments' types, the lookup, then the port's
+      // and flowinfo's ranges; flowinfo and scope_id are C unsigned ints,
+      // their bits above 32 dropped.
+      if (addr[0] !== this.#lastHost[1]) this.hostText(addr[0]);
+      const portArg = this.#portArg(addr[1], caller);
+      const flowinfo = addr.length > 2 ? toUInt32Mask(addr[2]) : 0;
+      const scope = addr.length > 3 ? toUInt32Mask(addr[3]) : 0;
       const host = this.hostBytes(addr[0], family);
+      const port = this.#port(portArg, caller);
+      if (flowinfo > 0xfffff) throw new RangeError(`${caller}(): flowinfo must be 0-1048575.`);
       const len = this.#layout.in6;
       out.fill(0, 0, len);
       this.#head(out, family, len);
@@ -224,10 +309,9 @@ export class AddressCodec {
     }
     if (family === F.unix) {
       let path: Uint8Array;
-      if (typeof addr === "string") path = encoder.encode(addr);
-      else if (ArrayBuffer.isView(addr)) {
-        path = new Uint8Array(addr.buffer, addr.byteOffset, addr.byteLength);
-      } else throw new TypeError(`a bytes-like object is required, not '${pyType(addr)}'`);
+      // Text, or any bytes-like object, read through the engine's slots.
+      if (typeof addr === "string") path = encoder.encode(utf8(addr));
+      else path = toBuffer(addr);
       const abstract = path.byteLength > 0 && path[0] === 0;
       // A path needs room for its NUL; an abstract name does not.
       if (path.byteLength > this.#layout.sunPath - (abstract ? 0 : 1)) {
@@ -286,6 +370,16 @@ export class AddressCodec {
       return 12;
     }
     throw new OSError(`${caller}(): bad family`);
+  }
+
+  /** A port as Python parses it: a C int, whose overflow Python reports as the port's range. */
+  #portArg(v: unknown, caller: string): number {
+    if (typeof v === "number" && (v | 0) === v) return v | 0;
+    const port = toInt(v);
+    if (port > 0x7fffffff || port < -0x80000000) {
+      throw new RangeError(`${caller}(): port must be 0-65535.`);
+    }
+    return port;
   }
 
   #port(v: unknown, caller: string): number {

@@ -1,7 +1,7 @@
 // Byte order and address text conversions: htons & co., inet_*, CMSG_*.
 
 import { native } from "../ffi/mod.ts";
-import { pyType, toBuffer, toCInt, toInt } from "./_args.ts";
+import { argType, cText, pyType, toBuffer, toCInt, toInt, toSsize } from "./_args.ts";
 import { OSError, raiseErrno } from "./errors.ts";
 
 const C = native.constants;
@@ -18,8 +18,18 @@ function u16(x: unknown, name: string): number {
 }
 
 function u32(x: unknown): number {
+  // An int only (a bool is one), as an unsigned long, then 32 bits.
+  if (typeof x !== "number" && typeof x !== "bigint" && typeof x !== "boolean") {
+    throw new TypeError(`expected int, ${pyType(x)} found`);
+  }
+  if (typeof x === "number" && !Number.isInteger(x)) {
+    throw new TypeError("expected int, float found");
+  }
   const n = toInt(x);
   if (n < 0) throw new RangeError("can't convert negative value to unsigned int");
+  if (typeof x === "bigint" ? x >= 2n ** 64n : n >= 2 ** 64) {
+    throw new RangeError("Python int too large to convert to C unsigned long");
+  }
   if (n > 0xffffffff) throw new RangeError("int larger than 32 bits");
   return (((n & 0xff) << 24) | ((n & 0xff00) << 8) | ((n >>> 8) & 0xff00) | (n >>> 24)) >>> 0;
 }
@@ -91,10 +101,9 @@ export function ntohl(x: number): number {
 
 function text(v: unknown, fn: string, arg: number): string {
   if (typeof v !== "string") {
-    throw new TypeError(`${fn}() argument ${arg} must be str, not ${pyType(v)}`);
+    throw new TypeError(`${fn}() argument ${arg} must be str, not ${argType(v)}`);
   }
-  if (v.includes("\0")) throw new RangeError("embedded null character");
-  return v;
+  return cText(v);
 }
 
 /**
@@ -149,7 +158,7 @@ export function inet_ntoa(packed: ArrayBufferView | ArrayBuffer): string {
  * ```
  */
 export function inet_pton(address_family: number, ip_string: string): Uint8Array {
-  const family = toInt(address_family);
+  const family = toCInt(address_family);
   const s = text(ip_string, "inet_pton", 2);
   if (family !== C.AF_INET && family !== C.AF_INET6) {
     throw new OSError(native.errnos.EAFNOSUPPORT);
@@ -176,7 +185,7 @@ export function inet_ntop(
   address_family: number,
   packed_ip: ArrayBufferView | ArrayBuffer,
 ): string {
-  const family = toInt(address_family);
+  const family = toCInt(address_family);
   const b = toBuffer(packed_ip);
   const want = family === C.AF_INET ? 4 : family === C.AF_INET6 ? 16 : 0;
   if (want === 0) throw new RangeError(`unknown address family ${family}`);
@@ -203,8 +212,8 @@ const align = (n: number) => Math.ceil(n / native.sys.cmsgAlign) * native.sys.cm
  * console.log(CMSG_LEN(4)); // 20 on Linux x86_64
  * ```
  */
-export function CMSG_LEN(length: number): number {
-  const n = toInt(length);
+export function CMSG_LEN(length: number | bigint): number {
+  const n = toSsize(length);
   if (n < 0 || n > LIMIT - hdr) throw new RangeError("CMSG_LEN() argument out of range");
   return hdr + n;
 }
@@ -222,8 +231,8 @@ export function CMSG_LEN(length: number): number {
  * console.log(CMSG_SPACE(4)); // 24 on Linux x86_64
  * ```
  */
-export function CMSG_SPACE(length: number): number {
-  const n = toInt(length);
+export function CMSG_SPACE(length: number | bigint): number {
+  const n = toSsize(length);
   if (n < 0 || align(hdr) + align(n) > LIMIT) {
     throw new RangeError("CMSG_SPACE() argument out of range");
   }

@@ -3,13 +3,12 @@
 
 import { native } from "../ffi/mod.ts";
 import { type Address, codec } from "./address.ts";
-import { toBuffer, toCInt, toInt } from "./_args.ts";
+import { items, pyType, repr, toBuffer, toCInt, truthy } from "./_args.ts";
 import { CMSG_LEN } from "./convert.ts";
 import { OSError, osError, raiseErrno } from "./errors.ts";
 import { type AddrInfoEntry, getaddrinfo } from "./resolver.ts";
 import { forget } from "./reactor.ts";
-import { type Data, Socket } from "./socket.ts";
-import { pyRepr } from "./_repr.ts";
+import { type Data, Socket, toFd } from "./socket.ts";
 
 const C = native.constants;
 const SYS = native.sys;
@@ -44,14 +43,14 @@ export function create_connection(
   source_address: [string, number] | null = null,
   options: CreateConnectionOptions = {},
 ): Socket {
-  const [host, port] = address;
+  const [host, port] = unpackPair(address) as [string | null, number | string];
   const errors: unknown[] = [];
   for (const [family, type, proto, , sa] of candidates(host, port)) {
     let sock: Socket | null = null;
     try {
       sock = new Socket(family, type, proto);
       if (timeout !== undefined) sock.settimeout(timeout);
-      if (source_address) sock.bind(source_address);
+      if (truthy(source_address)) sock.bind(source_address!);
       sock.connect(sa);
       return sock;
     } catch (e) {
@@ -64,8 +63,19 @@ export function create_connection(
     }
   }
   if (errors.length === 0) throw new OSError("getaddrinfo returns an empty list");
-  if (options.all_errors) throw new AggregateError(errors, "create_connection failed");
-  throw errors[0];
+  if (truthy(options?.all_errors)) throw new AggregateError(errors, "create_connection failed");
+  // As Python: without all_errors, the last attempt's error.
+  throw errors[errors.length - 1];
+}
+
+/** Python's `host, port = address`: any iterable of exactly two items. */
+function unpackPair(v: unknown): [unknown, unknown] {
+  const list = items(v, `cannot unpack non-iterable ${pyType(v)} object`);
+  if (list.length > 2) throw new RangeError("too many values to unpack (expected 2)");
+  if (list.length < 2) {
+    throw new RangeError(`not enough values to unpack (expected 2, got ${list.length})`);
+  }
+  return list as [unknown, unknown];
 }
 
 /**
@@ -117,11 +127,12 @@ export interface CreateServerOptions {
  * ```
  */
 export function create_server(address: Address, options: CreateServerOptions = {}): Socket {
-  const family = options.family ?? C.AF_INET;
-  if (options.reuse_port && C.SO_REUSEPORT === undefined) {
+  options ??= {};
+  const family = options.family === undefined ? C.AF_INET : options.family;
+  if (truthy(options.reuse_port) && C.SO_REUSEPORT === undefined) {
     throw new RangeError("SO_REUSEPORT not supported on this platform");
   }
-  if (options.dualstack_ipv6) {
+  if (truthy(options.dualstack_ipv6)) {
     if (!has_dualstack_ipv6()) {
       throw new RangeError("dualstack_ipv6 not supported on this platform");
     }
@@ -138,18 +149,18 @@ export function create_server(address: Address, options: CreateServerOptions = {
         if (!(e instanceof OSError)) throw e;
       }
     }
-    if (options.reuse_port) sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
+    if (truthy(options.reuse_port)) sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
     if (family === C.AF_INET6) {
-      sock.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, options.dualstack_ipv6 ? 0 : 1);
+      sock.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, truthy(options.dualstack_ipv6) ? 0 : 1);
     }
     try {
       sock.bind(address);
     } catch (e) {
-      if (!(e instanceof OSError) || e.errno === null) throw e;
-      throw osError(
-        e.errno,
-        `${e.strerror} (while attempting to bind on address ${pyRepr(address)})`,
-      );
+      if (!(e instanceof OSError)) throw e;
+      const msg = `${e.strerror ?? "None"} (while attempting to bind on address ${repr(address)})`;
+      // Python's OSError(errno, msg): one without an errno reads "[Errno None] None (...)".
+      if (e.errno === null) throw new OSError(`[Errno None] ${msg}`);
+      throw osError(e.errno, msg);
     }
     if (options.backlog === null || options.backlog === undefined) sock.listen();
     else sock.listen(options.backlog);
@@ -207,6 +218,8 @@ export function socketpair(
   proto = 0,
 ): [Socket, Socket] {
   const fds = new Int32Array(2);
+  // As Python's socketpair(family=None): None is the default family.
+  if (family === null) family = native.os === "windows" ? C.AF_INET : C.AF_UNIX;
   family = toCInt(family);
   type = toCInt(type);
   if (native.os === "windows") {
@@ -245,7 +258,7 @@ export function socketpair(
  * ```
  */
 export function dup(fd: number): number {
-  const r = native.dup(toCInt(fd));
+  const r = native.dup(toFd(fd));
   if (r < 0) raiseErrno();
   return r;
 }
@@ -262,7 +275,7 @@ export function dup(fd: number): number {
  * ```
  */
 export function close(fd: number): void {
-  fd = toCInt(fd);
+  fd = toFd(fd);
   forget(fd); // the reactor must not keep waiting on a number the OS will reuse
   if (native.close(fd) < 0) raiseErrno();
 }
@@ -317,6 +330,49 @@ export function fromfd(fd: number, family: number, type: number, proto = 0): Soc
 }
 
 /**
+ * A socket's method, bound, as Python's `sock.sendmsg` finds it: anything
+ * but a socket has no such attribute (Python's AttributeError, a TypeError here).
+ */
+function method<K extends "sendmsg" | "recvmsg">(sock: unknown, name: K): Socket[K] {
+  if (!(sock instanceof Socket)) {
+    throw new TypeError(`'${pyType(sock)}' object has no attribute '${name}'`);
+  }
+  return sock[name].bind(sock) as Socket[K];
+}
+
+/** Python's `maxfds * 4` in recv_fds: a number, or what CMSG_LEN() then refuses. */
+function timesFour(maxfds: unknown): number | bigint {
+  if (typeof maxfds === "bigint") return maxfds * 4n;
+  if (typeof maxfds === "number" && !Number.isInteger(maxfds)) {
+    throw new TypeError("'float' object cannot be interpreted as an integer");
+  }
+  if (typeof maxfds === "number" || typeof maxfds === "boolean") return Number(maxfds) * 4;
+  // Python's sequences repeat, and CMSG_LEN() refuses what they make; other types cannot.
+  if (
+    typeof maxfds === "string" || Array.isArray(maxfds) ||
+    (ArrayBuffer.isView(maxfds) && !(maxfds instanceof DataView)) ||
+    maxfds instanceof ArrayBuffer || maxfds instanceof SharedArrayBuffer
+  ) {
+    return maxfds as unknown as number;
+  }
+  throw new TypeError(`unsupported operand type(s) for *: '${pyType(maxfds)}' and 'int'`);
+}
+
+/** The descriptors of send_fds, as Python's `array.array("i", fds)` reads them. */
+function fdList(fds: unknown): unknown[] {
+  if (typeof fds === "string") {
+    throw new TypeError("cannot use a str to initialize an array with typecode 'i'");
+  }
+  if (fds instanceof Uint8Array) {
+    // Bytes initialize an array with their machine values.
+    const bytes = toBuffer(fds);
+    if (bytes.byteLength % 4) throw new RangeError("bytes length not a multiple of item size");
+    return [...new Int32Array(bytes.slice().buffer)];
+  }
+  return items(fds, `'${pyType(fds)}' object is not iterable`);
+}
+
+/**
  * Sends data with descriptors attached (SCM_RIGHTS) over an AF_UNIX socket.
  * Python's `socket.send_fds`.
  *
@@ -345,8 +401,9 @@ export function send_fds(
   flags = 0,
   address: Address | null = null,
 ): number {
-  const list = Int32Array.from([...fds].map(toCInt));
-  return sock.sendmsg(
+  const sendmsg = method(sock, "sendmsg");
+  const list = Int32Array.from(fdList(fds).map(toCInt));
+  return sendmsg(
     buffers,
     [[C.SOL_SOCKET, C.SCM_RIGHTS, new Uint8Array(list.buffer)]],
     flags,
@@ -380,7 +437,8 @@ export function recv_fds(
   maxfds: number,
   flags = 0,
 ): [Uint8Array, number[], number, Address | null] {
-  const [data, anc, mflags, addr] = sock.recvmsg(bufsize, CMSG_LEN(toInt(maxfds) * 4), flags);
+  const recvmsg = method(sock, "recvmsg");
+  const [data, anc, mflags, addr] = recvmsg(bufsize, CMSG_LEN(timesFour(maxfds)), flags);
   const fds: number[] = [];
   for (const [level, type, bytes] of anc) {
     if (level === C.SOL_SOCKET && type === C.SCM_RIGHTS) {

@@ -1,11 +1,36 @@
 // makefile(): a Python-like buffered file over a socket.
 
 import type { Socket } from "./socket.ts";
-import { pyType, toBytes, toSize } from "./_args.ts";
-import { pyRepr } from "./_repr.ts";
+import {
+  argType,
+  isBytesLike,
+  items,
+  pyType,
+  repr,
+  toBytes,
+  toSize,
+  toSsize,
+  utf8,
+} from "./_args.ts";
 import { copied } from "./_received.ts";
 
 const decoder = new TextDecoder();
+
+/** The number of code points in a string (a lone surrogate is one). */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
 
 /**
  * The file `Socket.makefile()` returns: Python's buffered reader/writer (and,
@@ -49,20 +74,39 @@ export class SocketFile {
    * @param buffering buffer size; 0 for unbuffered (binary only)
    */
   constructor(sock: Socket, mode = "r", buffering: number | null = null) {
-    if (typeof mode !== "string") {
-      // Python iterates over the mode: what is not iterable fails there.
-      throw new TypeError(`'${pyType(mode)}' object is not iterable`);
+    // Python makes a set of the mode's items: a string's characters, a tuple's items.
+    const chars = items(mode, `'${pyType(mode)}' object is not iterable`);
+    // Python's set() of them: a dict, an array.array or a (writable)
+    // memoryview cannot be in one, nor a tuple that holds one.
+    const unhashableIn = (v: unknown): string | undefined => {
+      const t = pyType(v);
+      if (t === "dict" || t === "array.array" || t === "memoryview") return t;
+      return Array.isArray(v) ? Array.from(v, unhashableIn).find((x) => x) : undefined;
+    };
+    const unhashable = chars.map(unhashableIn).find((t) => t);
+    if (unhashable === "memoryview") throw new RangeError("cannot hash writable memoryview object");
+    if (unhashable !== undefined) throw new TypeError(`unhashable type: '${unhashable}'`);
+    if (chars.some((ch) => ch !== "r" && ch !== "w" && ch !== "b")) {
+      throw new RangeError(`invalid mode ${repr(mode)} (only r, w, b allowed)`);
     }
-    for (const ch of mode) {
-      if (!"rwb".includes(ch)) {
-        throw new RangeError(`invalid mode ${pyRepr(mode)} (only r, w, b allowed)`);
-      }
-    }
-    this.#reading = mode.includes("r");
-    this.#writing = mode.includes("w");
+    // Bytes pass the check only empty, and then cannot hold the str "w".
+    if (pyType(mode) === "bytes") throw new TypeError("a bytes-like object is required, not 'str'");
+    this.#reading = chars.includes("r");
+    this.#writing = chars.includes("w");
     if (!this.#reading && !this.#writing) this.#reading = true;
-    this.#binary = mode.includes("b");
-    const size = buffering === null || buffering < 0 ? 8192 : toSize(buffering);
+    this.#binary = chars.includes("b");
+    // Python compares the buffering with 0: only numbers can be.
+    if (
+      buffering !== null && buffering !== undefined && typeof buffering !== "number" &&
+      typeof buffering !== "bigint" && typeof buffering !== "boolean"
+    ) {
+      throw new TypeError(
+        `'<' not supported between instances of '${pyType(buffering)}' and 'int'`,
+      );
+    }
+    const size = buffering === null || buffering === undefined || buffering < 0
+      ? 8192
+      : toSize(buffering);
     if (size === 0 && !this.#binary) throw new RangeError("unbuffered streams must be binary");
     this.#size = size;
     this.mode = mode;
@@ -78,8 +122,38 @@ export class SocketFile {
   #check(reading: boolean): void {
     if (this.#closed) throw new RangeError("I/O operation on closed file.");
     if (reading ? !this.#reading : !this.#writing) {
-      throw new Error(reading ? "not readable" : "not writable");
+      // Python's io.UnsupportedOperation, a ValueError (and an OSError), in
+      // the words of its raw (unbuffered), buffered (binary) or text file.
+      throw new RangeError(
+        this.#size === 0
+          ? `File or stream is not ${reading ? "readable" : "writable"}.`
+          : this.#binary
+          ? (reading ? "read" : "write")
+          : reading
+          ? "not readable"
+          : "not writable",
+      );
     }
+  }
+
+  /** A size argument as this kind of Python file converts it (before checking its mode). */
+  #sizeArg(v: unknown, optional: boolean): number {
+    if (optional) {
+      // _Py_convert_optional_to_ssize_t: None is -1.
+      if (v === null || v === undefined) return -1;
+      if (typeof v !== "number" && typeof v !== "bigint" && typeof v !== "boolean") {
+        throw new TypeError(`argument should be integer or None, not '${pyType(v)}'`);
+      }
+      if (typeof v === "number" && !Number.isInteger(v)) {
+        throw new TypeError("argument should be integer or None, not 'float'");
+      }
+      try {
+        return toSsize(v);
+      } catch {
+        throw new RangeError("cannot fit 'int' into an index-sized integer");
+      }
+    }
+    return toSsize(v);
   }
 
   /** The first `n` buffered bytes, taken out of the buffer: bytes the caller owns, or text. */
@@ -122,8 +196,14 @@ export class SocketFile {
    * @throws {TimeoutError} when the socket's timeout expires
    */
   read(size = -1): Uint8Array | string {
+    // Python's order: a buffered file refuses at once; a text or raw one
+    // converts the size first (a raw one has no None for it).
+    if (this.#binary && this.#size !== 0) this.#check(true);
+    const n = this.#sizeArg(size, this.#size !== 0);
     this.#check(true);
-    const n = toSize(size);
+    if (n < -1 && this.#binary && this.#size !== 0) {
+      throw new RangeError("read length must be non-negative or -1");
+    }
     if (n < 0) {
       while (this.#fill());
       return this.#take(this.#rend - this.#rpos);
@@ -147,8 +227,11 @@ export class SocketFile {
    * @returns the line (empty at end of stream)
    */
   readline(limit = -1): Uint8Array | string {
+    // The limit first (a text file has no None for it), then the mode; a
+    // binary file asked for nothing reads nothing, and so checks nothing.
+    const max = this.#sizeArg(limit, this.#binary);
+    if (max === 0 && this.#binary && !this.#reading) return new Uint8Array(0);
     this.#check(true);
-    const max = toSize(limit);
     let scanned = 0;
     for (;;) {
       const i = this.#rdata.subarray(this.#rpos, this.#rend).indexOf(10, scanned);
@@ -189,6 +272,7 @@ export class SocketFile {
    * @returns the lines
    */
   readlines(): (Uint8Array | string)[] {
+    this.#check(true);
     const lines = [];
     for (;;) {
       const line = this.readline();
@@ -204,8 +288,17 @@ export class SocketFile {
    * @returns the number of bytes (binary) or characters (text) taken
    */
   write(data: ArrayBufferView | ArrayBuffer | string): number {
+    // A text file checks the argument first (and takes bytes too, as JS has
+    // no bytes literal); a binary one checks its mode first.
+    if (!this.#binary && typeof data !== "string" && !isBytesLike(data)) {
+      throw new TypeError(`write() argument must be str, not ${argType(data)}`);
+    }
     this.#check(false);
-    const bytes = toBytes(data);
+    if (this.#binary && typeof data !== "string" && !isBytesLike(data)) {
+      throw new TypeError(`a bytes-like object is required, not '${pyType(data)}'`);
+    }
+    // Text is encoded as strict UTF-8, as Python's text file encodes it.
+    const bytes = toBytes(this.#binary || typeof data !== "string" ? data : utf8(data));
     if (this.#size === 0) {
       this.#sock.sendall(bytes);
     } else {
@@ -219,7 +312,8 @@ export class SocketFile {
       this.#wlen = need;
       if (this.#wlen >= this.#size) this.flush();
     }
-    return typeof data === "string" ? data.length : bytes.byteLength;
+    // Python counts the characters of text: code points, not UTF-16 units.
+    return typeof data === "string" ? codePoints(data) : bytes.byteLength;
   }
 
   /** Sends what `write` has buffered. */

@@ -3,8 +3,18 @@
 
 import type { AddressFamily, SocketKind } from "./enums.ts";
 import { native } from "../ffi/mod.ts";
-import { type Address, codec } from "./address.ts";
-import { cText, pyType, toCInt, toInt } from "./_args.ts";
+import { type Address, codec, idna } from "./address.ts";
+import {
+  argType,
+  cText,
+  pyType,
+  toBuffer,
+  toCInt,
+  toCLong,
+  toInt,
+  toUInt32Mask,
+  utf8,
+} from "./_args.ts";
 import { gaiError, herror, OSError, raiseErrno } from "./errors.ts";
 
 const C = native.constants;
@@ -18,17 +28,6 @@ export type AddrInfoEntry = [
   canonname: string,
   sockaddr: Address,
 ];
-
-/** Host text as the resolver takes it: ASCII as is, other names as IDNA (punycode). */
-function idna(host: string): string {
-  // deno-lint-ignore no-control-regex
-  if (/^[\x00-\x7f]*$/.test(host)) return host;
-  try {
-    return new URL(`http://${host}/`).hostname;
-  } catch {
-    return host;
-  }
-}
 
 /**
  * Resolves a host and port to socket addresses, as Python's
@@ -59,27 +58,23 @@ export function getaddrinfo(
   proto = 0,
   flags = 0,
 ): AddrInfoEntry[] {
+  // Python's order: the numbers, the host, then the port.
+  const f = toCInt(family), t = toCInt(type), pr = toCInt(proto), fl = toCInt(flags);
   let h: string | null;
   if (host === null || host === undefined) h = null;
   else if (typeof host === "string") h = idna(host);
-  else if (host instanceof Uint8Array) h = decoder.decode(host);
+  else if (host instanceof Uint8Array) h = decoder.decode(toBuffer(host));
   else throw new TypeError("getaddrinfo() argument 1 must be string or None");
   let p: string | null;
   if (port === null || port === undefined) p = null;
-  else if (typeof port === "number" && Number.isInteger(port)) p = String(port);
-  else if (typeof port === "bigint") p = String(port);
-  else if (typeof port === "string") p = port;
-  else if (port instanceof Uint8Array) p = decoder.decode(port);
+  // Python's "%ld": every digit (JS prints a number above 2**53 rounded).
+  else if (typeof port === "number" && Number.isInteger(port)) p = String(BigInt(toCLong(port)));
+  else if (typeof port === "bigint") p = toCLong(port) === 0 ? "0" : String(port);
+  else if (typeof port === "string") p = utf8(port);
+  else if (port instanceof Uint8Array) p = decoder.decode(toBuffer(port));
   else throw new OSError("Int or String expected");
   if (h?.includes("\0") || p?.includes("\0")) throw gaiError(C.EAI_NONAME);
-  const [err, list] = native.getaddrinfo(
-    h,
-    p,
-    toCInt(family),
-    toCInt(type),
-    toCInt(proto),
-    toCInt(flags),
-  );
+  const [err, list] = native.getaddrinfo(h, p, f, t, pr, fl);
   if (err !== 0) throw gaiError(err);
   return list.map((
     a,
@@ -105,20 +100,22 @@ export function getnameinfo(sockaddr: [string, number, number?, number?], flags:
   string,
   string,
 ] {
+  // Python's order: the flags, then the sockaddr's shape and fields (flowinfo
+  // and scope_id C unsigned ints, their bits above 32 dropped).
+  const f = toCInt(flags);
   if (!Array.isArray(sockaddr)) {
     throw new TypeError("getnameinfo() argument 1 must be a tuple");
   }
   if (sockaddr.length < 2 || sockaddr.length > 4 || typeof sockaddr[0] !== "string") {
     throw new TypeError("getnameinfo(): illegal sockaddr argument");
   }
-  const port = toInt(sockaddr[1]);
-  const flowinfo = sockaddr.length > 2 ? toInt(sockaddr[2]) : 0;
-  const scope = sockaddr.length > 3 ? toInt(sockaddr[3]) : 0;
-  if (flowinfo < 0 || flowinfo > 0xfffff) {
-    throw new RangeError("getnameinfo(): flowinfo must be 0-1048575.");
-  }
+  const text = cText(sockaddr[0]);
+  const port = toCInt(sockaddr[1]);
+  const flowinfo = sockaddr.length > 2 ? toUInt32Mask(sockaddr[2]) : 0;
+  const scope = sockaddr.length > 3 ? toUInt32Mask(sockaddr[3]) : 0;
+  if (flowinfo > 0xfffff) throw new RangeError("getnameinfo(): flowinfo must be 0-1048575.");
   const [err, list] = native.getaddrinfo(
-    cText(sockaddr[0]),
+    text,
     String(port),
     0,
     C.SOCK_DGRAM,
@@ -133,9 +130,9 @@ export function getnameinfo(sockaddr: [string, number, number?, number?], flags:
   } else if (list[0].family === C.AF_INET6) {
     const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
     dv.setUint32(4, flowinfo);
-    dv.setUint32(24, scope >>> 0, true);
+    dv.setUint32(24, scope, true);
   }
-  const [e2, host, serv] = native.getnameinfo(sa, toCInt(flags));
+  const [e2, host, serv] = native.getnameinfo(sa, f);
   if (e2 !== 0) throw gaiError(e2);
   return [host, serv];
 }
@@ -145,16 +142,58 @@ function ipv4Text(host: string): string {
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
 }
 
+/** A host name argument as Python's "et" format takes it: text (through the idna codec) or bytes. */
 function hostName(v: unknown, fn: string): string {
+  if (pyType(v) === "bytes") {
+    v = toBuffer(v);
+    if ((v as Uint8Array).includes(0)) {
+      throw new TypeError(
+        `${fn}() argument 1 must be encoded string without null bytes, not bytes`,
+      );
+    }
+    return decoder.decode(v as Uint8Array);
+  }
   if (typeof v !== "string") {
-    throw new TypeError(`${fn}() argument 1 must be str, not ${pyType(v)}`);
+    throw new TypeError(`${fn}() argument 1 must be str, bytes or bytearray, not ${argType(v)}`);
   }
-  if (v.includes("\0")) {
-    throw new TypeError(
-      `${fn}() argument 1 must be encoded string without null bytes, not str`,
-    );
+  const name = idna(v);
+  if (name.includes("\0")) {
+    throw new TypeError(`${fn}() argument 1 must be encoded string without null bytes, not str`);
   }
-  return idna(v);
+  return name;
+}
+
+/**
+ * The address bytes of a host and their family, as Python's setipaddr()
+ * finds them: "" is the wildcard (one address, or an error), "<broadcast>"
+ * and numeric text need no lookup, names are resolved.
+ */
+function setipaddr(name: string, af: number): [number, Uint8Array] {
+  const raw = (family: number, sa: Uint8Array): [number, Uint8Array] => [
+    family,
+    family === C.AF_INET6 ? sa.slice(8, 24) : sa.slice(4, 8),
+  ];
+  if (name === "") {
+    const [err, list] = native.getaddrinfo(null, "0", af, C.SOCK_DGRAM, 0, C.AI_PASSIVE);
+    if (err !== 0) throw gaiError(err);
+    if (list.length > 1) throw new OSError("wildcard resolved to multiple address");
+    return raw(list[0].family, list[0].addr);
+  }
+  if (name === "255.255.255.255" || name === "<broadcast>") {
+    if (af !== C.AF_INET && af !== C.AF_UNSPEC) throw new OSError("address family mismatched");
+    return [C.AF_INET, new Uint8Array([255, 255, 255, 255])];
+  }
+  if (af === C.AF_INET || af === C.AF_UNSPEC) {
+    const v4 = native.inet_pton(C.AF_INET, name);
+    if (v4 !== null) return [C.AF_INET, v4];
+  }
+  if ((af === C.AF_INET6 || af === C.AF_UNSPEC) && !name.includes("%")) {
+    const v6 = native.inet_pton(C.AF_INET6, name);
+    if (v6 !== null) return [C.AF_INET6, v6];
+  }
+  const [err, list] = native.getaddrinfo(name, null, af, 0, 0, 0);
+  if (err !== 0) throw gaiError(err);
+  return raw(list[0].family, list[0].addr);
 }
 
 function hostError(code: number): herror {
@@ -216,19 +255,7 @@ export function gethostbyname_ex(hostname: string): [string, string[], string[]]
  */
 export function gethostbyaddr(ip_address: string): [string, string[], string[]] {
   const name = hostName(ip_address, "gethostbyaddr");
-  let family = C.AF_INET;
-  let raw = native.inet_pton(C.AF_INET, name);
-  if (raw === null) {
-    raw = native.inet_pton(C.AF_INET6, name);
-    if (raw !== null) family = C.AF_INET6;
-  }
-  if (raw === null) {
-    const [err, list] = native.getaddrinfo(name, null, 0, 0, 0, 0);
-    if (err !== 0) throw gaiError(err);
-    const sa = list[0].addr;
-    family = list[0].family;
-    raw = family === C.AF_INET6 ? sa.slice(8, 24) : sa.slice(4, 8);
-  }
+  const [family, raw] = setipaddr(name, C.AF_UNSPEC);
   const [err, h] = native.gethostbyaddr(raw, family);
   if (h === null) throw hostError(err);
   return [h.name, h.aliases, addressList(h.addrs, h.addrtype)];
@@ -264,6 +291,9 @@ export function gethostname(): string {
  * ```
  */
 export function getfqdn(name = ""): string {
+  if (typeof name !== "string") {
+    throw new TypeError(`'${pyType(name)}' object has no attribute 'strip'`);
+  }
   name = name.trim();
   if (!name || name === "0.0.0.0" || name === "::") name = gethostname();
   try {
@@ -279,7 +309,7 @@ export function getfqdn(name = ""): string {
 function protoArg(v: unknown, fn: string): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v !== "string") {
-    throw new TypeError(`${fn}() argument 2 must be str, not ${pyType(v)}`);
+    throw new TypeError(`${fn}() argument 2 must be str, not ${argType(v)}`);
   }
   return cText(v);
 }
@@ -299,7 +329,7 @@ function protoArg(v: unknown, fn: string): string | null {
  */
 export function getservbyname(servicename: string, protocolname: string | null = null): number {
   if (typeof servicename !== "string") {
-    throw new TypeError(`getservbyname() argument 1 must be str, not ${pyType(servicename)}`);
+    throw new TypeError(`getservbyname() argument 1 must be str, not ${argType(servicename)}`);
   }
   const port = native.getservbyname(
     cText(servicename),
@@ -324,9 +354,10 @@ export function getservbyname(servicename: string, protocolname: string | null =
  * ```
  */
 export function getservbyport(port: number, protocolname: string | null = null): string {
-  const p = toInt(port);
+  const p = toCInt(port);
+  const proto = protoArg(protocolname, "getservbyport");
   if (p < 0 || p > 0xffff) throw new RangeError("getservbyport: port must be 0-65535.");
-  const name = native.getservbyport(p, protoArg(protocolname, "getservbyport"));
+  const name = native.getservbyport(p, proto);
   if (name === null) throw new OSError("port/proto not found");
   return name;
 }
@@ -345,7 +376,7 @@ export function getservbyport(port: number, protocolname: string | null = null):
  */
 export function getprotobyname(protocolname: string): number {
   if (typeof protocolname !== "string") {
-    throw new TypeError(`getprotobyname() argument 1 must be str, not ${pyType(protocolname)}`);
+    throw new TypeError(`getprotobyname() argument 1 must be str, not ${argType(protocolname)}`);
   }
   const n = native.getprotobyname(cText(protocolname));
   if (n < 0) throw new OSError("protocol not found");
@@ -382,10 +413,17 @@ export function if_nameindex(): [number, string][] {
  * ```
  */
 export function if_nametoindex(if_name: string): number {
-  if (typeof if_name !== "string") {
-    throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(if_name)}`);
+  // A file system path, as Python's PyUnicode_FSConverter takes it: text or bytes.
+  const name = if_name as unknown instanceof Uint8Array
+    ? decoder.decode(toBuffer(if_name))
+    : if_name;
+  if (typeof name !== "string") {
+    // os.fspath's words name the type without its module ("array", not "array.array").
+    throw new TypeError(
+      `expected str, bytes or os.PathLike object, not ${pyType(name).split(".").pop()}`,
+    );
   }
-  const i = if_name.includes("\0") ? 0 : native.if_nametoindex(if_name);
+  const i = native.if_nametoindex(cText(name, "embedded null byte"));
   if (i === 0) throw new OSError("no interface with this name");
   return i;
 }
@@ -404,10 +442,19 @@ export function if_nametoindex(if_name: string): number {
  * ```
  */
 export function if_indextoname(if_index: number): string {
+  // An int only (a bool is one), as an unsigned long, then cut to a C unsigned int.
+  if (
+    typeof if_index !== "bigint" && typeof if_index !== "boolean" &&
+    !(typeof if_index === "number" && Number.isInteger(if_index))
+  ) {
+    throw new TypeError("an integer is required");
+  }
   const i = toInt(if_index);
   if (i < 0) throw new RangeError("can't convert negative value to unsigned int");
-  if (i > 0xffffffff) throw new OSError(native.errnos.ENXIO);
-  const name = native.if_indextoname(i);
+  if (typeof if_index === "bigint" ? if_index >= 2n ** 64n : i >= 2 ** 64) {
+    throw new RangeError("Python int too large to convert to C unsigned long");
+  }
+  const name = native.if_indextoname(toUInt32Mask(if_index));
   if (name === null) raiseErrno();
   return name;
 }

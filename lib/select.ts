@@ -2,7 +2,7 @@
 // FD_SETSIZE work too.
 
 import { native } from "../ffi/mod.ts";
-import { toTimeout } from "./_args.ts";
+import { items, toInt, toSeconds } from "./_args.ts";
 import { errno as E, OSError, raiseErrno } from "./errors.ts";
 
 const SYS = native.sys;
@@ -10,21 +10,40 @@ const SYS = native.sys;
 /** Anything select() waits on: a descriptor, or an object with `fileno()`. */
 export type Selectable = number | { fileno(): number };
 
+/** A descriptor as Python's PyObject_AsFileDescriptor takes it: an int, or fileno()'s int. */
 function fdOf(v: unknown): number {
   let fd: unknown = v;
-  if (
-    typeof v === "object" && v !== null && typeof (v as { fileno?: unknown }).fileno === "function"
-  ) {
-    fd = (v as { fileno(): unknown }).fileno();
-  } else if (typeof v !== "number") {
-    throw new TypeError("argument must be an int, or have a fileno() method.");
+  const numeric = typeof v === "number" || typeof v === "bigint" || typeof v === "boolean";
+  if (!numeric) {
+    const fileno = typeof v === "object" && v !== null
+      ? (v as { fileno?: unknown }).fileno
+      : undefined;
+    if (typeof fileno !== "function") {
+      throw new TypeError("argument must be an int, or have a fileno() method.");
+    }
+    fd = fileno.call(v);
+    if (typeof fd !== "number" && typeof fd !== "bigint" && typeof fd !== "boolean") {
+      throw new TypeError("fileno() returned a non-integer");
+    }
   }
-  if (typeof fd !== "number" || !Number.isInteger(fd)) {
-    throw new TypeError("fileno() returned a non-integer");
+  if (typeof fd === "number" && !Number.isInteger(fd)) {
+    throw new TypeError(
+      numeric
+        ? "argument must be an int, or have a fileno() method."
+        : "fileno() returned a non-integer",
+    );
   }
-  if (fd < 0) throw new RangeError(`file descriptor cannot be a negative integer (${fd})`);
-  if (fd > 0x7fffffff) throw new RangeError("Python int too large to convert to C int");
-  return fd;
+  const n = toInt(fd);
+  if (n > 0x7fffffff || n < -0x80000000) {
+    throw new RangeError("Python int too large to convert to C int");
+  }
+  if (n < 0) throw new RangeError(`file descriptor cannot be a negative integer (${n})`);
+  return n;
+}
+
+/** A list of select(), as Python's PySequence_Fast reads it: any iterable. */
+function listOf<T>(v: Iterable<T>): T[] {
+  return items(v, "arguments 1-3 must be sequences") as T[];
 }
 
 /**
@@ -55,16 +74,28 @@ export function select<R extends Selectable, W extends Selectable, X extends Sel
   xlist: Iterable<X>,
   timeout: number | null = null,
 ): [R[], W[], X[]] {
-  const t = timeout === undefined ? null : timeout;
-  if (typeof t === "number" && t < 0) throw new RangeError("timeout must be non-negative");
-  const seconds = toTimeout(t);
-  const lists: [R[], W[], X[]] = [[...rlist], [...wlist], [...xlist]];
+  // The timeout first, as Python reads it.
+  let seconds: number | null;
+  try {
+    seconds = toSeconds(timeout);
+  } catch (e) {
+    if (e instanceof TypeError) throw new TypeError("timeout must be a float or None");
+    throw e;
+  }
+  if (seconds !== null && seconds < 0) throw new RangeError("timeout must be non-negative");
+  // Then each list, and each item's descriptor (asked once: fileno() may be
+  // user code), list by list.
+  const lists = [] as unknown as [R[], W[], X[]];
+  const fdLists: number[][] = [];
+  for (const list of [rlist, wlist, xlist] as Iterable<Selectable>[]) {
+    const l = listOf(list);
+    (lists as Selectable[][]).push(l);
+    fdLists.push(l.map(fdOf));
+  }
   const wants = [SYS.POLLIN, SYS.POLLOUT, SYS.POLLPRI];
   const index = new Map<number, number>();
   const fds: number[] = [];
   const events: number[] = [];
-  // Each item's descriptor, asked once: fileno() may be user code.
-  const fdLists = lists.map((list) => list.map(fdOf));
   fdLists.forEach((list, k) => {
     for (const fd of list) {
       let i = index.get(fd);

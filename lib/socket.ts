@@ -4,15 +4,24 @@ import type { AddressFamily, SocketKind } from "./enums.ts";
 import { native } from "../ffi/mod.ts";
 import { type Address, codec } from "./address.ts";
 import {
+  argType,
   cText,
   intoView,
   isBytesLike,
+  items,
+  pyName,
+  pyType,
+  repr,
   toBuffer,
   toBytes,
   toCInt,
+  toClinicInt,
+  toCLong,
   toInt,
   toSize,
+  toSsize,
   toTimeout,
+  toUInt32Mask,
 } from "./_args.ts";
 import { errno as E, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
 import { pyRepr } from "./_repr.ts";
@@ -54,24 +63,42 @@ export function sendfileSource(
   offset: number,
   count: number | null | undefined,
 ): SendfileFile {
+  // asyncio's checks, in its order (Socket.sendfile has made Python's own first).
   if (type !== C.SOCK_STREAM) throw new RangeError("only SOCK_STREAM type sockets are supported");
-  const start = toSize(offset);
-  if (start < 0) throw new RangeError(`offset must be >= 0 (got ${start})`);
   if (count !== null && count !== undefined) {
-    if (!Number.isInteger(count)) {
-      throw new TypeError(`count must be a positive integer (got ${pyRepr(count)})`);
+    if (!isInt(count)) {
+      throw new TypeError(`count must be a positive integer (got ${repr(count)})`);
     }
-    if (count <= 0) throw new RangeError(`count must be a positive integer (got ${count})`);
+    if (count <= 0) throw new RangeError(`count must be a positive integer (got ${repr(count)})`);
   }
-  const limit = count ?? Infinity;
+  if (!isInt(offset)) {
+    throw new TypeError(`offset must be a non-negative integer (got ${repr(offset)})`);
+  }
+  if (offset < 0) {
+    throw new RangeError(`offset must be a non-negative integer (got ${repr(offset)})`);
+  }
+  const start = toSize(offset);
+  if (count !== null && count !== undefined) toSsize(count);
+  const limit = count === null || count === undefined ? Infinity : Number(count);
   if (typeof file === "string" || file instanceof URL) {
     const path = cText(file instanceof URL ? pathOf(file) : file, "embedded null byte");
     const fd = N.openRead(path);
     if (fd < 0) raiseErrno();
     return { fd, start, count: limit, close: () => void N.close(fd) };
   }
-  const fd = toCInt(typeof file === "number" ? file : file.fileno());
-  return { fd, start, count: limit, close: () => {} };
+  if (typeof file === "number" || typeof file === "bigint" || typeof file === "boolean") {
+    return { fd: toCInt(file), start, count: limit, close: () => {} };
+  }
+  const fileno = (file as { fileno?: unknown } | null)?.fileno;
+  if (typeof fileno !== "function") {
+    throw new TypeError(`'${pyType(file)}' object has no attribute 'fileno'`);
+  }
+  return { fd: toCInt(fileno.call(file)), start, count: limit, close: () => {} };
+}
+
+/** Whether a value is a Python int: an integral number, a bigint or a bool. */
+function isInt(v: unknown): v is number {
+  return Number.isInteger(v) || typeof v === "bigint" || typeof v === "boolean";
 }
 
 /** The path of a file: URL, in this OS's spelling ("/C:/x" is "C:\\x" on Windows). */
@@ -136,6 +163,17 @@ export function setdefaulttimeout(timeout: number | null): void {
   defaultTimeout = toTimeout(timeout);
 }
 
+/**
+ * A descriptor argument: a C long, as Python takes one. Python then cuts it
+ * to a C int, so that its `close(2**32)` closes descriptor 0; here a number
+ * beyond a C int is EBADF, the descriptor that no process has.
+ */
+export function toFd(v: unknown): number {
+  const n = toCLong(v);
+  if (n > 0x7fffffff || n < -0x80000000) throw osError(E.EBADF);
+  return n;
+}
+
 // Sockets collected while open are closed, with Python's ResourceWarning.
 const finalizer = new FinalizationRegistry<{ fd: number; text: string }>((held) => {
   if (held.fd >= 0) {
@@ -146,9 +184,24 @@ const finalizer = new FinalizationRegistry<{ fd: number; text: string }>((held) 
   }
 });
 
+/** A control message of sendmsg: a sequence of level, type and data (Python's "(iiy*)"). */
+function ancItem(item: unknown): AncData {
+  const what = "[sendmsg() ancillary data items]() argument must be";
+  // A sequence: a tuple, a str, an array.array or memoryview; not bytes (a
+  // Uint8Array), whose items PyArg refuses to unpack.
+  const sequence = Array.isArray(item) || typeof item === "string" ||
+    (ArrayBuffer.isView(item) && !(item instanceof Uint8Array));
+  if (!sequence) throw new TypeError(`${what} 3-item sequence, not ${argType(item)}`);
+  const parts = items(item, "");
+  if (parts.length !== 3) {
+    throw new TypeError(`${what} sequence of length 3, not ${parts.length}`);
+  }
+  return [toCInt(parts[0]), toCInt(parts[1]), toBytes(parts[2])];
+}
+
 /** Flags as a C int; integers pass at the cost of one comparison. */
 function flagsOf(v: unknown): number {
-  return typeof v === "number" && (v | 0) === v ? v : toCInt(v);
+  return typeof v === "number" && (v | 0) === v ? v | 0 : toCInt(v);
 }
 
 function now(): number {
@@ -179,6 +232,10 @@ const TYPE_FLAGS = SYS.SOCK_NONBLOCK | SYS.SOCK_CLOEXEC;
  * ```
  */
 export class Socket {
+  static {
+    // Python's name for the class, in messages ("'socket' object cannot be interpreted as ...").
+    Object.defineProperty(this.prototype, pyName, { value: "socket" });
+  }
   #fd: number;
   #family: number;
   #type: number;
@@ -204,9 +261,9 @@ export class Socket {
    * @throws {RangeError} for a negative descriptor
    */
   constructor(family = -1, type = -1, proto = -1, fileno: number | null = null) {
-    family = toCInt(family);
-    type = toCInt(type);
-    proto = toCInt(proto);
+    family = toClinicInt(family);
+    type = toClinicInt(type);
+    proto = toClinicInt(proto);
     if (fileno === null || fileno === undefined) {
       if (family === -1) family = C.AF_INET;
       if (type === -1) type = C.SOCK_STREAM;
@@ -215,7 +272,7 @@ export class Socket {
       if (fd < 0) raiseErrno();
       this.#fd = fd;
     } else {
-      const fd = toCInt(fileno);
+      const fd = toFd(fileno);
       if (fd < 0) throw new RangeError("negative file descriptor");
       this.#fd = fd;
       if (family === -1 || type === -1 || proto === -1) {
@@ -616,7 +673,7 @@ export class Socket {
   }
 
   #connect(address: unknown, raise: boolean): number {
-    const len = this.#sockaddr(address, "connect");
+    const len = this.#sockaddr(address, raise ? "connect" : "connect_ex");
     if (N.connect(this.#fd, sockaddr, len) === 0) return 0;
     let e = N.errno();
     const t = this.#timeout;
@@ -785,13 +842,22 @@ export class Socket {
   ): void {
     level = toCInt(level);
     optname = toCInt(optname);
-    if (value === null && optlen !== undefined) {
-      const len = toInt(optlen);
-      if (len < 0 || len > 0xffffffff) throw new RangeError("optlen out of range");
-      this.#check(N.setsockopt(this.#fd, level, optname, null, len));
+    if (optlen !== undefined) {
+      // Python's setsockopt(level, optname, None, optlen): a C unsigned int, not
+      // checked (its bits above 32 dropped); anything else takes three arguments.
+      if (
+        value !== null ||
+        !(typeof optlen === "bigint" || typeof optlen === "boolean" || Number.isInteger(optlen))
+      ) {
+        throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
+      }
+      this.#check(N.setsockopt(this.#fd, level, optname, null, toUInt32Mask(optlen)));
       return;
     }
-    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    if (
+      (typeof value === "number" && Number.isInteger(value)) || typeof value === "boolean" ||
+      typeof value === "bigint"
+    ) {
       const n = toInt(value);
       // Python tries the int form, then the bytes form, and reports the latter.
       if (n > 0x7fffffff || n < -0x80000000) {
@@ -825,10 +891,8 @@ export class Socket {
    * ```
    */
   setblocking(flag: boolean): void {
-    if (flag === null || flag === undefined) {
-      throw new TypeError("'NoneType' object cannot be interpreted as an integer");
-    }
-    this.#setTimeout(flag ? null : 0);
+    // Python reads the flag as a C long; a bool is one.
+    this.#setTimeout(toCLong(flag) ? null : 0);
   }
 
   /**
@@ -910,7 +974,8 @@ export class Socket {
    * ```
    */
   set_inheritable(inheritable: boolean): void {
-    this.#check(N.setInheritable(this.#fd, !!inheritable));
+    // Python's os.set_inheritable reads the flag as a C int; a bool is one.
+    this.#check(N.setInheritable(this.#fd, toClinicInt(inheritable) !== 0));
   }
 
   /**
@@ -929,7 +994,7 @@ export class Socket {
    * ```
    */
   shutdown(how: number): void {
-    this.#check(N.shutdown(this.#fd, toCInt(how)));
+    this.#check(N.shutdown(this.#fd, toClinicInt(how)));
   }
 
   // --- receiving ----------------------------------------------------------------
@@ -959,9 +1024,11 @@ export class Socket {
    * ```
    */
   recv(bufsize: number, flags = 0): Uint8Array {
-    flags = flagsOf(flags);
     const size = toSize(bufsize);
+    flags = flagsOf(flags);
     if (size < 0) throw new RangeError("negative buffersize in recv");
+    // As Python: nothing asked, nothing done (not even on a closed socket).
+    if (size === 0) return new Uint8Array(0);
     const buf = receiveBuffer(size, this.#large);
     let n = N.recv(this.#fd, buf, flags);
     if (n < 0) n = this.#retry(false, () => N.recv(this.#fd, buf, flags));
@@ -990,8 +1057,16 @@ export class Socket {
    * ```
    */
   recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
-    flags = flagsOf(flags);
-    const view = intoView(buffer, nbytes, "recv_into", "buffer too small for requested bytes");
+    let view: Uint8Array;
+    [view, flags] = intoView(
+      buffer,
+      nbytes,
+      "recv_into",
+      "buffer too small for requested bytes",
+      flags,
+    );
+    // As Python: nothing asked, nothing done (not even on a closed socket).
+    if (view.byteLength === 0) return 0;
     let n = N.recv(this.#fd, view, flags);
     if (n < 0) n = this.#retry(false, () => N.recv(this.#fd, view, flags));
     return n;
@@ -1016,8 +1091,8 @@ export class Socket {
    * ```
    */
   recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
-    flags = flagsOf(flags);
     const size = toSize(bufsize);
+    flags = flagsOf(flags);
     if (size < 0) throw new RangeError("negative buffersize in recvfrom");
     const buf = receiveBuffer(size);
     const n = this.#recvfrom(buf, flags);
@@ -1057,12 +1132,13 @@ export class Socket {
     nbytes = 0,
     flags = 0,
   ): [number, Address | null] {
-    flags = flagsOf(flags);
-    const view = intoView(
+    let view: Uint8Array;
+    [view, flags] = intoView(
       buffer,
       nbytes,
       "recvfrom_into",
       "nbytes is greater than the length of the buffer",
+      flags,
     );
     const n = this.#recvfrom(view, flags);
     return [n, this.#decoded()];
@@ -1093,10 +1169,12 @@ export class Socket {
     flags = 0,
   ): [Uint8Array, AncData[], number, Address | null] {
     const size = toSize(bufsize);
+    const anc = toSize(ancbufsize);
+    flags = toCInt(flags);
     if (size < 0) throw new RangeError("negative buffer size in recvmsg()");
     const buf = receiveBuffer(size);
-    const [n, anc, mflags, addr] = this.#recvmsg([buf], ancbufsize, flags);
-    return [received(buf, n), anc, mflags, addr];
+    const [n, ancdata, mflags, addr] = this.#recvmsg([buf], anc, flags);
+    return [received(buf, n), ancdata, mflags, addr];
   }
 
   /**
@@ -1124,26 +1202,23 @@ export class Socket {
     ancbufsize = 0,
     flags = 0,
   ): [number, AncData[], number, Address | null] {
-    if (typeof (buffers as Iterable<unknown>)?.[Symbol.iterator] !== "function") {
-      throw new TypeError("recvmsg_into() argument 1 must be an iterable");
-    }
-    const bufs = [...buffers].map((b: unknown) => {
+    const anc = toSize(ancbufsize);
+    flags = toCInt(flags);
+    const bufs = items(buffers, "recvmsg_into() argument 1 must be an iterable").map((b) => {
       if (isBytesLike(b)) return toBytes(b);
       throw new TypeError(
         "recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers",
       );
     });
-    return this.#recvmsg(bufs, ancbufsize, flags);
+    return this.#recvmsg(bufs, anc, flags);
   }
 
   #recvmsg(
     bufs: Uint8Array[],
-    ancbufsize: number,
-    flags: number,
+    anc: number,
+    f: number,
   ): [number, AncData[], number, Address | null] {
-    const anc = toSize(ancbufsize);
-    if (anc < 0) throw new RangeError("invalid ancillary data buffer length");
-    const f = toCInt(flags);
+    if (anc < 0 || anc > 0x7fffffff) throw new RangeError("invalid ancillary data buffer length");
     const op = () => N.recvmsg(this.#fd, bufs, anc, f, sockaddr.byteLength);
     let r = op();
     if (r.n < 0) {
@@ -1171,8 +1246,8 @@ export class Socket {
    * ```
    */
   send(data: Data, flags = 0): number {
-    flags = flagsOf(flags);
     const buf = toBytes(data);
+    flags = flagsOf(flags);
     let n = N.send(this.#fd, buf, flags);
     if (n < 0) n = this.#retry(true, () => N.send(this.#fd, buf, flags));
     return n;
@@ -1196,16 +1271,18 @@ export class Socket {
    * ```
    */
   sendall(data: Data, flags = 0): void {
-    flags = flagsOf(flags);
     const buf = toBytes(data);
+    flags = flagsOf(flags);
     const deadline = this.#timeout ? now() + this.#timeout * 1000 : -1;
     let off = 0;
-    while (off < buf.byteLength) {
+    // At least one send, as Python: sending nothing on a closed or
+    // unconnected socket fails as sending something does.
+    do {
       const part = off === 0 ? buf : buf.subarray(off);
       let n = N.send(this.#fd, part, flags);
       if (n < 0) n = this.#retry(true, () => N.send(this.#fd, part, flags), deadline);
       off += n;
-    }
+    } while (off < buf.byteLength);
   }
 
   /**
@@ -1227,13 +1304,14 @@ export class Socket {
   sendto(data: Data, flagsOrAddress: number | Address, address?: Address): number {
     let flags = 0;
     let addr: unknown = flagsOrAddress;
-    if (arguments.length >= 3) {
-      flags = toCInt(flagsOrAddress);
-      addr = address;
-    } else if (arguments.length < 2) {
+    if (arguments.length < 2) {
       throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
     }
     const buf = toBytes(data);
+    if (arguments.length >= 3) {
+      flags = toCInt(flagsOrAddress);
+      addr = address;
+    }
     const len = this.#sockaddr(addr, "sendto");
     const n = N.sendto(this.#fd, buf, flags, sockaddr, len);
     return n >= 0 ? n : this.#retry(true, () => N.sendto(this.#fd, buf, flags, sockaddr, len));
@@ -1263,15 +1341,14 @@ export class Socket {
     flags = 0,
     address: Address | null = null,
   ): number {
-    const bufs = [...buffers].map(toBytes);
-    const anc = [...ancdata].map(([l, t, d]): AncData => {
-      return [toCInt(l), toCInt(t), toBytes(d)];
-    });
+    // Python's order: the flags, the address, the buffers, the control messages.
+    const f = toCInt(flags);
     let addr: Uint8Array | null = null;
     if (address !== null && address !== undefined) {
       addr = sockaddr.slice(0, this.#sockaddr(address, "sendmsg"));
     }
-    const f = toCInt(flags);
+    const bufs = items(buffers, "sendmsg() argument 1 must be an iterable").map(toBytes);
+    const anc = items(ancdata, "sendmsg() argument 2 must be an iterable").map(ancItem);
     const op = () => N.sendmsg(this.#fd, bufs, anc, f, addr);
     const n = op();
     return n < 0 ? this.#retry(true, op) : n;
@@ -1296,13 +1373,32 @@ export class Socket {
    * ```
    */
   sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
-    // Python checks the type first, then the mode.
-    if (this.#type === C.SOCK_STREAM && this.#timeout === 0) {
+    // Python's order: the type, the count, the file's fileno() (what has
+    // none, Python sends by reading, and checks the mode first), the mode,
+    // then the offset as os.sendfile() takes it (None: the file's start;
+    // negative: EINVAL).
+    if (!(this.#type & C.SOCK_STREAM)) {
+      throw new RangeError("only SOCK_STREAM type sockets are supported");
+    }
+    if (count !== null && count !== undefined) {
+      if (!isInt(count)) {
+        throw new TypeError(`count must be a positive integer (got ${repr(count)})`);
+      }
+      if (count <= 0) {
+        throw new RangeError(`count must be a positive integer (got ${repr(count)})`);
+      }
+    }
+    const fileno = typeof file === "object" && file !== null && !(file instanceof URL) &&
+      typeof (file as { fileno?: unknown }).fileno === "function";
+    if (!fileno && this.#timeout === 0) {
       throw new RangeError("non-blocking sockets are not supported");
     }
-    const src = sendfileSource(this.#type, file, offset, count);
+    const src = sendfileSource(C.SOCK_STREAM, file, 0, count);
     try {
-      return this.#sendfile(src.fd, src.start, src.count);
+      if (this.#timeout === 0) throw new RangeError("non-blocking sockets are not supported");
+      const start = offset === null ? 0 : toCLong(offset);
+      if (start < 0) throw osError(E.EINVAL);
+      return this.#sendfile(src.fd, start, src.count);
     } finally {
       src.close();
     }

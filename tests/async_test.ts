@@ -731,7 +731,7 @@ Deno.test("sock_sendfile checks its arguments as asyncio does and leaks no descr
   });
   await assert.rejects(socket.sock_sendfile(a, "/etc/hostname", -1), {
     name: "RangeError",
-    message: "offset must be >= 0 (got -1)",
+    message: "offset must be a non-negative integer (got -1)",
   });
   await assert.rejects(socket.sock_sendfile(a, "/no/such/file"), socket.FileNotFoundError);
   await assert.rejects(socket.sock_sendfile(a, 1.5), {
