@@ -144,7 +144,8 @@ export interface Native {
   connect(fd: number, addr: Uint8Array, len: number): number;
   listen(fd: number, backlog: number): number;
   /** accept; the new descriptor is close-on-exec. `len[0]` is in/out. */
-  accept(fd: number, addr: Uint8Array, len: Uint32Array): number;
+  /** accept; `addr` and `len` null for no peer address (AF_ALG takes none). */
+  accept(fd: number, addr: Uint8Array | null, len: Uint32Array | null): number;
   getsockname(fd: number, addr: Uint8Array, len: Uint32Array): number;
   getpeername(fd: number, addr: Uint8Array, len: Uint32Array): number;
   getsockopt(

@@ -7,6 +7,19 @@ import { native } from "../ffi/mod.ts";
 import type { Layout } from "../ffi/layout.ts";
 import { pyType, toBuffer, toInt, toUInt32Mask, utf8 } from "./_args.ts";
 import { gaiError, OSError } from "./errors.ts";
+import {
+  type AlgAddress,
+  type BluetoothAddress,
+  type CanAddress,
+  decodeFamily,
+  encodeFamily,
+  type FamilyNumbers,
+  type QipcrtrAddress,
+  type TipcAddress,
+  type VsockAddress,
+} from "./_families.ts";
+
+export type { AlgAddress, BluetoothAddress, CanAddress, QipcrtrAddress, TipcAddress, VsockAddress };
 
 /** An AF_INET address: `[host, port]`. */
 export type Inet4Address = [host: string, port: number];
@@ -32,6 +45,12 @@ export type Address =
   | Inet6Address
   | PacketAddress
   | NetlinkAddress
+  | CanAddress
+  | AlgAddress
+  | VsockAddress
+  | TipcAddress
+  | QipcrtrAddress
+  | BluetoothAddress
   | string
   | Uint8Array
   | [family: number, data: Uint8Array];
@@ -44,6 +63,7 @@ interface Families {
   unix: number;
   packet: number;
   netlink: number;
+  rds: number;
 }
 
 /** What the codec needs from the resolver and the interface table. */
@@ -122,6 +142,8 @@ export class AddressCodec {
   // The families, copied out of the constant table: that table is a
   // dictionary (hundreds of names), and every encode and decode asks.
   readonly #F: Families;
+  // Linux's other families and the protocols their addresses depend on.
+  readonly #X: FamilyNumbers;
   readonly #r: HostResolver;
   // The last host text and its bytes, per family: repeated sendto()s skip parsing.
   #lastHost = ["", ""];
@@ -154,6 +176,23 @@ export class AddressCodec {
       unix: C.AF_UNIX ?? NaN,
       packet: C.AF_PACKET ?? NaN,
       netlink: C.AF_NETLINK ?? NaN,
+      rds: C.AF_RDS ?? NaN,
+    };
+    this.#X = {
+      can: C.AF_CAN ?? NaN,
+      alg: C.AF_ALG ?? NaN,
+      vsock: C.AF_VSOCK ?? NaN,
+      tipc: C.AF_TIPC ?? NaN,
+      bluetooth: C.AF_BLUETOOTH ?? NaN,
+      qipcrtr: C.AF_QIPCRTR ?? NaN,
+      canRaw: C.CAN_RAW ?? NaN,
+      canBcm: C.CAN_BCM ?? NaN,
+      canIsotp: C.CAN_ISOTP ?? NaN,
+      canJ1939: C.CAN_J1939 ?? NaN,
+      btL2cap: C.BTPROTO_L2CAP ?? NaN,
+      btRfcomm: C.BTPROTO_RFCOMM ?? NaN,
+      btHci: C.BTPROTO_HCI ?? NaN,
+      btSco: C.BTPROTO_SCO ?? NaN,
     };
     this.#r = resolver;
   }
@@ -254,9 +293,13 @@ export class AddressCodec {
   /**
    * Writes the sockaddr for `addr` into `out` and returns its length. Throws
    * Python's TypeError/RangeError/OSError for an address of the wrong shape.
+   * `proto` is the socket's protocol, which picks the form for AF_CAN and
+   * AF_BLUETOOTH.
    */
-  encode(family: number, addr: unknown, out: Uint8Array, caller: string): number {
+  encode(family: number, addr: unknown, out: Uint8Array, caller: string, proto = 0): number {
     const F = this.#F;
+    // AF_RDS takes AF_INET's address, AF_INET in the family field too.
+    if (family === F.rds) family = F.inet;
     if (family === F.inet) {
       if (!Array.isArray(addr)) {
         throw new TypeError(`${caller}(): AF_INET address must be tuple, not ${pyType(addr)}`);
@@ -369,6 +412,8 @@ export class AddressCodec {
       dv.setUint32(8, toInt(addr[1]) >>> 0, true);
       return 12;
     }
+    const n = encodeFamily(this.#X, family, proto, addr, out, caller, this.#r);
+    if (n >= 0) return n;
     throw new OSError(`${caller}(): bad family`);
   }
 
@@ -390,9 +435,11 @@ export class AddressCodec {
 
   /**
    * The Python form of sockaddr bytes: the first `length` bytes of `sa` (the
-   * length the OS gave; all of `sa` by default). Each call returns a new array.
+   * length the OS gave; all of `sa` by default), for a socket of protocol
+   * `proto` (AF_CAN's and AF_BLUETOOTH's forms depend on it). Each call
+   * returns a new array.
    */
-  decode(sa: Uint8Array, length: number = sa.byteLength): Address | null {
+  decode(sa: Uint8Array, length: number = sa.byteLength, proto = 0): Address | null {
     const F = this.#F;
     if (length <= 0) return null;
     if (length > sa.byteLength) length = sa.byteLength;
@@ -441,6 +488,8 @@ export class AddressCodec {
       const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
       return [dv.getUint32(4, true), dv.getUint32(8, true)];
     }
+    const other = decodeFamily(this.#X, family, proto, sa, this.#r);
+    if (other !== undefined) return other as Address;
     return [family, sa.slice(2)];
   }
 }

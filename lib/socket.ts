@@ -214,6 +214,8 @@ const sockaddr = new Uint8Array(codec.storage);
 const sockaddrLen = new Uint32Array(1);
 const optInt = new Int32Array(1);
 const optIntBytes = new Uint8Array(optInt.buffer);
+const optLong = new BigUint64Array(1);
+const optLongBytes = new Uint8Array(optLong.buffer);
 
 /** The flag bits socket() accepts in `type` that are not part of the type. */
 const TYPE_FLAGS = SYS.SOCK_NONBLOCK | SYS.SOCK_CLOEXEC;
@@ -421,11 +423,11 @@ export class Socket {
   }
 
   #sockaddr(address: unknown, caller: string): number {
-    return codec.encode(this.#family, address, sockaddr, caller);
+    return codec.encode(this.#family, address, sockaddr, caller, this.#proto);
   }
 
   #decoded(): Address | null {
-    return codec.decode(sockaddr, sockaddrLen[0]);
+    return codec.decode(sockaddr, sockaddrLen[0], this.#proto);
   }
 
   // --- lifetime -------------------------------------------------------------
@@ -769,9 +771,12 @@ export class Socket {
    * ```
    */
   accept(): [Socket, Address] {
+    // AF_ALG's accept takes no address buffer (with one, Linux fails it with
+    // ECONNABORTED): the address is None, as Python's is (bpo-31705).
+    const alg = this.#family === C.AF_ALG;
     const op = () => {
-      sockaddrLen[0] = sockaddr.byteLength;
-      return N.accept(this.#fd, sockaddr, sockaddrLen);
+      sockaddrLen[0] = alg ? 0 : sockaddr.byteLength;
+      return N.accept(this.#fd, alg ? null : sockaddr, alg ? null : sockaddrLen);
     };
     let fd = op();
     if (fd < 0) fd = this.#retry(false, op);
@@ -802,6 +807,14 @@ export class Socket {
     level = toCInt(level);
     optname = toCInt(optname);
     const n = buflen === undefined ? 0 : toCInt(buflen);
+    if (n === 0 && this.#family === C.AF_VSOCK) {
+      // An AF_VSOCK socket's options are 64-bit, and Python reads every one so.
+      sockaddrLen[0] = 8;
+      optLong[0] = 0n;
+      this.#check(N.getsockopt(this.#fd, level, optname, optLongBytes, sockaddrLen));
+      const v = optLong[0];
+      return v > BigInt(Number.MAX_SAFE_INTEGER) ? v as unknown as number : Number(v);
+    }
     if (n === 0) {
       sockaddrLen[0] = 4;
       optInt[0] = 0;
@@ -852,6 +865,18 @@ export class Socket {
         throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
       }
       this.#check(N.setsockopt(this.#fd, level, optname, null, toUInt32Mask(optlen)));
+      return;
+    }
+    if (this.#family === C.AF_VSOCK) {
+      // Python sets every AF_VSOCK option as a 64-bit integer (its "K": wrapped, not checked).
+      if (typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean") {
+        throw new TypeError(`setsockopt() argument 3 must be int, not ${pyType(value)}`);
+      }
+      if (typeof value === "number" && !Number.isInteger(value)) {
+        throw new TypeError("setsockopt() argument 3 must be int, not float");
+      }
+      optLong[0] = BigInt.asUintN(64, BigInt(value));
+      this.#check(N.setsockopt(this.#fd, level, optname, optLongBytes, 8));
       return;
     }
     if (
@@ -1224,7 +1249,7 @@ export class Socket {
     if (r.n < 0) {
       this.#retry(false, () => (r = op()).n);
     }
-    return [r.n, r.ancillary, r.flags, codec.decode(r.addr)];
+    return [r.n, r.ancillary, r.flags, codec.decode(r.addr, undefined, this.#proto)];
   }
 
   // --- sending --------------------------------------------------------------------

@@ -183,6 +183,11 @@ export function loadPosix(): Native {
   // goes). Python ignores it; pysocket asks the kernel not to send it: Linux
   // sends take MSG_NOSIGNAL, macOS sockets have SO_NOSIGPIPE (see adopt).
   const noSignal = p.os === "linux" ? p.constants.MSG_NOSIGNAL : 0;
+  // AF_RDS refuses every send flag it does not know, MSG_NOSIGNAL too
+  // (EOPNOTSUPP); it raises no SIGPIPE, so such a send goes again without it.
+  const EOPNOTSUPP = p.errnos.EOPNOTSUPP;
+  const refusedNoSignal = (n: number | bigint, flags: number) =>
+    n < 0 && saved === EOPNOTSUPP && noSignal !== 0 && (flags & noSignal) === 0;
   const SIG_BLOCK = 0, SIG_SETMASK = 2, SIGPIPE = 13;
   const sigpipeSet = new Uint8Array(128); // sigset_t: SIGPIPE's bit alone
   sigpipeSet[(SIGPIPE - 1) >> 3] = 1 << ((SIGPIPE - 1) & 7);
@@ -508,11 +513,18 @@ export function loadPosix(): Native {
     setsockopt: (fd, level, opt, buf, len) =>
       c.setsockopt(fd, level, opt, buf, buf ? Math.min(len, byteLengthOf(buf)) : len),
     recv: (fd, buf, flags) => c.recv(fd, buf, clamp(byteLengthOf(buf)), flags),
-    send: (fd, buf, flags) => c.send(fd, buf, clamp(byteLengthOf(buf)), flags | noSignal),
+    send(fd, buf, flags) {
+      const size = clamp(byteLengthOf(buf));
+      const n = c.send(fd, buf, size, flags | noSignal);
+      return refusedNoSignal(n, flags) ? c.send(fd, buf, size, flags) : n;
+    },
     recvfrom: (fd, buf, flags, addr, len) =>
       c.recvfrom(fd, buf, clamp(byteLengthOf(buf)), flags, addr, len),
-    sendto: (fd, buf, flags, addr, addrlen) =>
-      c.sendto(fd, buf, clamp(byteLengthOf(buf)), flags | noSignal, addr, addrlen),
+    sendto(fd, buf, flags, addr, addrlen) {
+      const size = clamp(byteLengthOf(buf));
+      const n = c.sendto(fd, buf, size, flags | noSignal, addr, addrlen);
+      return refusedNoSignal(n, flags) ? c.sendto(fd, buf, size, flags, addr, addrlen) : n;
+    },
 
     recvmsg(fd, bufs, ancbufsize, flags, addrSize): MsgIn {
       const name = new Uint8Array(addrSize);
@@ -548,7 +560,8 @@ export function loadPosix(): Native {
         control: byteLengthOf(control) ? address(control) : 0n,
         controllen: byteLengthOf(control),
       });
-      return c.sendmsg(fd, msg, flags | noSignal);
+      const n = c.sendmsg(fd, msg, flags | noSignal);
+      return refusedNoSignal(n, flags) ? c.sendmsg(fd, msg, flags) : n;
     },
 
     shutdown: (fd, how) => c.shutdown(fd, how),

@@ -391,7 +391,9 @@ export function loadWindows(): Native {
     connect: (fd, addr, len) => check(ws.connect(BigInt(fd), addr, len)),
     listen: (fd, backlog) => check(ws.listen(BigInt(fd), backlog)),
     accept(fd, addr, len) {
-      const r = handle(ws.accept(BigInt(fd), addr, new Uint8Array(len.buffer, len.byteOffset, 4)));
+      const r = handle(
+        ws.accept(BigInt(fd), addr, len ? new Uint8Array(len.buffer, len.byteOffset, 4) : null),
+      );
       if (r >= 0) k32.SetHandleInformation(BigInt(r), HANDLE_FLAG_INHERIT, 0);
       return r;
     },

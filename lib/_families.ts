@@ -1,0 +1,399 @@
+// The addresses of Linux's other socket families, as CPython codes them
+// (getsockaddrarg and makesockaddr in Modules/socketmodule.c): CAN (by
+// protocol), ALG, VSOCK, TIPC, Bluetooth (by protocol) and QIPCRTR. AF_RDS
+// takes the AF_INET form, which the codec itself handles. The layouts are
+// Linux's (linux/can.h, if_alg.h, vm_sockets.h, tipc.h, qrtr.h and BlueZ's
+// headers); these families are Linux's only. Tested in the kernel lane
+// (tests/families/) against the guest's python3.
+
+import { pyType } from "./_args.ts";
+import { OSError } from "./errors.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The family and protocol numbers these codings switch on (NaN: not on this OS). */
+export interface FamilyNumbers {
+  can: number;
+  alg: number;
+  vsock: number;
+  tipc: number;
+  bluetooth: number;
+  qipcrtr: number;
+  canRaw: number;
+  canBcm: number;
+  canIsotp: number;
+  canJ1939: number;
+  btL2cap: number;
+  btRfcomm: number;
+  btHci: number;
+  btSco: number;
+}
+
+/** Interface names and numbers, for CAN. */
+export interface Interfaces {
+  if_nametoindex(name: string): number;
+  if_indextoname(index: number): string | null;
+}
+
+/** An AF_CAN address: `[interface]` (CAN_RAW, CAN_BCM), `[interface, rx_addr, tx_addr]` (CAN_ISOTP) or `[interface, name, pgn, addr]` (CAN_J1939). */
+export type CanAddress =
+  | [ifname: string]
+  | [ifname: string, rx_addr: number, tx_addr: number]
+  | [ifname: string, name: number | bigint, pgn: number, addr: number];
+/** An AF_ALG address: `[type, name, feat?, mask?]`. */
+export type AlgAddress =
+  | [type: string, name: string]
+  | [type: string, name: string, feat: number]
+  | [type: string, name: string, feat: number, mask: number];
+/** An AF_VSOCK address: `[cid, port]`. */
+export type VsockAddress = [cid: number, port: number];
+/** An AF_TIPC address: `[addr_type, v1, v2, v3, scope?]`. */
+export type TipcAddress =
+  | [addr_type: number, v1: number, v2: number, v3: number]
+  | [addr_type: number, v1: number, v2: number, v3: number, scope: number];
+/** An AF_QIPCRTR address: `[node, port]`. */
+export type QipcrtrAddress = [node: number, port: number];
+/**
+ * An AF_BLUETOOTH address: `[bdaddr, psm]` (L2CAP), `[bdaddr, channel]`
+ * (RFCOMM), `[device_id]` when given to HCI, or a bdaddr alone (SCO; Python
+ * takes it as bytes). HCI's getsockname() gives the device id back as a
+ * plain number, as Python's does, which the Address type does not name.
+ */
+export type BluetoothAddress = [bdaddr: string, psm_or_channel: number] | [device_id: number];
+
+/**
+ * An integer argument as PyArg's unsigned codes take it, wrapped to `bits`
+ * with no range check. "k" and "K" want an int ("argument 2 must be int, not
+ * str": pass `strict`, the argument's name); "I", "H" and "B" take anything
+ * with __index__.
+ */
+function masked(v: unknown, bits: number, strict?: string): number | bigint {
+  let n: bigint;
+  if (typeof v === "bigint") n = v;
+  else if (typeof v === "boolean") n = v ? 1n : 0n;
+  else if (typeof v === "number" && Number.isInteger(v)) n = BigInt(v);
+  else {
+    throw new TypeError(
+      strict
+        ? `${strict} must be int, not ${pyType(v)}`
+        : `'${pyType(v)}' object cannot be interpreted as an integer`,
+    );
+  }
+  const m = BigInt.asUintN(bits, n);
+  return bits > 32 && m > BigInt(Number.MAX_SAFE_INTEGER) ? m : Number(m);
+}
+
+/** Runs a parse whose format has a ";message": Python gives that message for any bad item. */
+function orMessage<T>(message: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) throw new TypeError(message);
+    throw e;
+  }
+}
+
+/** A signed C int argument (PyArg's "i"), with Python's overflow errors. */
+function cInt(v: unknown, what: string): number {
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v !== "number" && typeof v !== "bigint") {
+    throw new TypeError(`${what} must be int, not ${pyType(v)}`);
+  }
+  if (typeof v === "number" && !Number.isInteger(v)) {
+    throw new TypeError("'float' object cannot be interpreted as an integer");
+  }
+  const n = Number(v);
+  if (n > 0x7fffffff) throw new RangeError("signed integer is greater than maximum");
+  if (n < -0x80000000) throw new RangeError("signed integer is less than minimum");
+  return n;
+}
+
+/** A str argument (PyArg's "s"): no NUL inside. */
+function cString(v: unknown, what: string): string {
+  if (typeof v !== "string") throw new TypeError(`${what} must be str, not ${pyType(v)}`);
+  if (v.includes("\0")) throw new RangeError("embedded null character");
+  return v;
+}
+
+/** An interface name as PyUnicode_FSConverter takes it: str or bytes. */
+function fsName(v: unknown): Uint8Array {
+  if (typeof v === "string") {
+    if (v.includes("\0")) throw new RangeError("embedded null byte");
+    return encoder.encode(v);
+  }
+  if (v instanceof Uint8Array) {
+    if (v.includes(0)) throw new RangeError("embedded null byte");
+    return v;
+  }
+  throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(v)}`);
+}
+
+/** A tuple of `min` to `max` items, with the message Python gives for another shape. */
+function tuple(
+  addr: unknown,
+  family: string,
+  caller: string,
+  min: number,
+  max: number,
+  shape: string,
+) {
+  if (!Array.isArray(addr)) {
+    const who = caller === "getsockaddrarg" ? "getsockaddrarg:" : `${caller}():`;
+    throw new TypeError(`${who} ${family} address must be tuple, not ${pyType(addr)}`);
+  }
+  if (addr.length < min || addr.length > max) throw new TypeError(shape);
+  return addr as unknown[];
+}
+
+/** "XX:XX:XX:XX:XX:XX" as bdaddr_t: six bytes, last first. */
+function bdaddr(text: string): Uint8Array {
+  const m =
+    /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/
+      .exec(text);
+  if (m === null) throw new OSError("bad bluetooth address");
+  return Uint8Array.from(m.slice(1).reverse(), (h) => parseInt(h, 16));
+}
+
+function bdaddrText(b: Uint8Array): string {
+  return Array.from(b.slice().reverse(), (x) => x.toString(16).toUpperCase().padStart(2, "0"))
+    .join(":");
+}
+
+/**
+ * Writes the sockaddr of `addr` for one of these families into `out`;
+ * returns its length, or -1 when `family` is none of them.
+ */
+export function encodeFamily(
+  F: FamilyNumbers,
+  family: number,
+  proto: number,
+  addr: unknown,
+  out: Uint8Array,
+  caller: string,
+  interfaces: Interfaces,
+): number {
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const head = (size: number) => {
+    out.fill(0, 0, size);
+    dv.setUint16(0, family, true);
+    return size;
+  };
+  if (family === F.can) {
+    const ifindex = (name: unknown) => {
+      const bytes = fsName(name);
+      if (bytes.byteLength === 0) return 0;
+      if (bytes.byteLength >= 16) throw new OSError("AF_CAN interface name too long");
+      const index = interfaces.if_nametoindex(decoder.decode(bytes));
+      if (index === 0) throw new OSError(19, "No such device");
+      return index;
+    };
+    if (proto === F.canRaw || proto === F.canBcm) {
+      const a = tuple(addr, "AF_CAN", caller, 1, 1, "AF_CAN address must be a tuple (interface, )");
+      const index = ifindex(a[0]);
+      head(24);
+      dv.setInt32(4, index, true);
+      return 24;
+    }
+    if (proto === F.canIsotp) {
+      const a = tuple(
+        addr,
+        "AF_CAN",
+        caller,
+        3,
+        3,
+        `function takes exactly 3 arguments (${Array.isArray(addr) ? addr.length : 0} given)`,
+      );
+      const index = ifindex(a[0]);
+      const rx = masked(a[1], 64, "argument 2"), tx = masked(a[2], 64, "argument 3");
+      head(24);
+      dv.setInt32(4, index, true);
+      dv.setUint32(8, Number(BigInt.asUintN(32, BigInt(rx))), true);
+      dv.setUint32(12, Number(BigInt.asUintN(32, BigInt(tx))), true);
+      return 24;
+    }
+    if (proto === F.canJ1939) {
+      const a = tuple(
+        addr,
+        "AF_CAN",
+        caller,
+        4,
+        4,
+        `function takes exactly 4 arguments (${Array.isArray(addr) ? addr.length : 0} given)`,
+      );
+      const index = ifindex(a[0]);
+      const name = masked(a[1], 64, "argument 2");
+      const pgn = masked(a[2], 32) as number;
+      const node = masked(a[3], 8) as number;
+      head(24);
+      dv.setInt32(4, index, true);
+      dv.setBigUint64(8, BigInt(name), true);
+      dv.setUint32(16, pgn, true);
+      out[20] = node;
+      return 24;
+    }
+    throw new OSError(`${caller}(): unsupported CAN protocol`);
+  }
+  if (family === F.alg) {
+    const a = tuple(
+      addr,
+      "AF_ALG",
+      caller,
+      2,
+      4,
+      "AF_ALG address must be a tuple (type, name[, feat[, mask]])",
+    );
+    const shape = "AF_ALG address must be a tuple (type, name[, feat[, mask]])";
+    const [type, name, feat, mask] = orMessage(shape, () =>
+      [
+        encoder.encode(cString(a[0], "argument 1")),
+        encoder.encode(cString(a[1], "argument 2")),
+        a.length > 2 ? masked(a[2], 16) as number : 0,
+        a.length > 3 ? masked(a[3], 16) as number : 0,
+      ] as const);
+    if (type.byteLength >= 14) throw new RangeError("AF_ALG type too long.");
+    if (name.byteLength >= 64) throw new RangeError("AF_ALG name too long.");
+    head(88);
+    out.set(type, 2);
+    dv.setUint32(16, feat, true);
+    dv.setUint32(20, mask, true);
+    out.set(name, 24);
+    return 88;
+  }
+  if (family === F.vsock || family === F.qipcrtr) {
+    const name = family === F.vsock ? "AF_VSOCK" : "AF_QIPCRTR";
+    // (Python names getsockaddrarg as the caller of these two.)
+    const a = tuple(
+      addr,
+      name,
+      "getsockaddrarg",
+      2,
+      2,
+      `getsockaddrarg() takes exactly 2 arguments (${Array.isArray(addr) ? addr.length : 0} given)`,
+    );
+    const first = masked(a[0], 32) as number;
+    const second = masked(a[1], 32) as number;
+    if (family === F.vsock) {
+      head(16);
+      dv.setUint32(4, second, true); // port
+      dv.setUint32(8, first, true); // cid
+      return 16;
+    }
+    head(12);
+    dv.setUint32(4, first, true); // node
+    dv.setUint32(8, second, true); // port
+    return 12;
+  }
+  if (family === F.tipc) {
+    const shape = "AF_TIPC address must be a tuple (addr_type, v1, v2, v3[, scope])";
+    const a = tuple(addr, "AF_TIPC", caller, 4, 5, shape);
+    const [atype, v1, v2, v3, scope] = orMessage(shape, () => [
+      ...a.slice(0, 4).map((v) => masked(v, 32) as number),
+      a.length > 4 ? masked(a[4], 32) as number : 2, // TIPC_CLUSTER_SCOPE
+    ]);
+    head(16);
+    out[2] = atype;
+    out[3] = scope;
+    if (atype === 1) { // TIPC_ADDR_NAMESEQ: type, lower, upper
+      dv.setUint32(4, v1, true);
+      dv.setUint32(8, v2, true);
+      dv.setUint32(12, v3, true);
+    } else if (atype === 2) { // TIPC_ADDR_NAME: type, instance
+      dv.setUint32(4, v1, true);
+      dv.setUint32(8, v2, true);
+    } else if (atype === 3) { // TIPC_ADDR_ID: struct tipc_portid is { ref, node }
+      dv.setUint32(8, v1, true);
+      dv.setUint32(4, v2, true);
+    } else throw new TypeError("Invalid address type");
+    return 16;
+  }
+  if (family === F.bluetooth) {
+    const wrong = () => new OSError(`${caller}(): wrong format`);
+    if (proto === F.btL2cap || proto === F.btRfcomm) {
+      if (!Array.isArray(addr) || addr.length !== 2 || typeof addr[0] !== "string") throw wrong();
+      let n: number;
+      try {
+        n = cInt(addr[1], "argument 2");
+      } catch {
+        throw wrong();
+      }
+      const b = bdaddr(addr[0]);
+      if (proto === F.btL2cap) {
+        head(14);
+        dv.setUint16(2, n & 0xffff, true); // psm
+        out.set(b, 4);
+        return 14;
+      }
+      head(10);
+      out.set(b, 2);
+      out[8] = n & 0xff; // channel
+      return 10;
+    }
+    if (proto === F.btHci) {
+      if (!Array.isArray(addr) || addr.length !== 1) throw wrong();
+      let dev: number;
+      try {
+        dev = cInt(addr[0], "argument 1");
+      } catch {
+        throw wrong();
+      }
+      head(6);
+      // Python parses an int into the 16-bit hci_dev: what is above spills into hci_channel.
+      dv.setUint32(2, dev >>> 0, true);
+      return 6;
+    }
+    if (proto === F.btSco) {
+      if (!(addr instanceof Uint8Array)) throw wrong();
+      const end = addr.indexOf(0);
+      const b = bdaddr(decoder.decode(end < 0 ? addr : addr.subarray(0, end)));
+      head(8);
+      out.set(b, 2);
+      return 8;
+    }
+    throw new OSError(`${caller}(): unknown Bluetooth protocol`);
+  }
+  return -1;
+}
+
+/**
+ * The Python form of sockaddr bytes of one of these families, or undefined
+ * when `family` is none of them.
+ */
+export function decodeFamily(
+  F: FamilyNumbers,
+  family: number,
+  proto: number,
+  sa: Uint8Array,
+  interfaces: Interfaces,
+): unknown {
+  const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
+  const u32 = (at: number) => sa.byteLength >= at + 4 ? dv.getUint32(at, true) : 0;
+  if (family === F.can) {
+    const index = sa.byteLength >= 8 ? dv.getInt32(4, true) : 0;
+    const name = index ? interfaces.if_indextoname(index) ?? "" : "";
+    if (proto === F.canIsotp) return [name, u32(8), u32(12)];
+    if (proto === F.canJ1939) {
+      const big = sa.byteLength >= 16 ? dv.getBigUint64(8, true) : 0n;
+      const jname = big > BigInt(Number.MAX_SAFE_INTEGER) ? big : Number(big);
+      return [name, jname, u32(16), sa.byteLength > 20 ? sa[20] : 0];
+    }
+    return [name];
+  }
+  if (family === F.vsock) return [u32(8), u32(4)];
+  if (family === F.qipcrtr) return [u32(4), u32(8)];
+  if (family === F.tipc) {
+    const atype = sa[2], scope = sa[3] << 24 >> 24 >>> 0; // signed char, as unsigned int
+    if (atype === 1) return [atype, u32(4), u32(8), u32(12), scope];
+    if (atype === 2) return [atype, u32(4), u32(8), u32(8), scope];
+    if (atype === 3) return [atype, u32(8), u32(4), 0, scope];
+    throw new RangeError("Invalid address type");
+  }
+  if (family === F.bluetooth) {
+    if (proto === F.btL2cap) return [bdaddrText(sa.subarray(4, 10)), dv.getUint16(2, true)];
+    if (proto === F.btRfcomm) return [bdaddrText(sa.subarray(2, 8)), sa[8]];
+    if (proto === F.btHci) return dv.getUint16(2, true);
+    if (proto === F.btSco) return bdaddrText(sa.subarray(2, 8));
+    throw new RangeError("Unknown Bluetooth protocol");
+  }
+  return undefined;
+}
