@@ -68,10 +68,16 @@ export const timeout: typeof TimeoutError = TimeoutError;
 export type timeout = TimeoutError;
 export type {
   Address,
+  AlgAddress,
+  BluetoothAddress,
+  CanAddress,
   Inet4Address,
   Inet6Address,
   NetlinkAddress,
   PacketAddress,
+  QipcrtrAddress,
+  TipcAddress,
+  VsockAddress,
 } from "./lib/address.ts";
 export {
   type AncData,
