@@ -133,6 +133,7 @@ export {
   socketpair,
 } from "./lib/create.ts";
 export { select, type Selectable } from "./lib/select.ts";
+export { sethostname } from "./lib/hostname.ts";
 
 /** Python's `socket.has_ipv6`: whether IPv6 is supported (always, here). */
 export const has_ipv6: boolean = true;

@@ -250,6 +250,8 @@ export interface Native {
   /** gethostbyaddr_r: [h_errno (0 on success), entry]. */
   gethostbyaddr(addr: Uint8Array, family: number): [number, HostEnt | null];
   gethostname(): string | null;
+  /** sethostname: 0, or -1 (errno); Windows has none (ENOSYS). */
+  sethostname(name: Uint8Array): number;
   /** getservbyname: the port in host order, or -1. */
   getservbyname(name: string, proto: string | null): number;
   /** getservbyport (port in host order): the service name, or null. */

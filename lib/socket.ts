@@ -220,6 +220,14 @@ const optLongBytes = new Uint8Array(optLong.buffer);
 /** The flag bits socket() accepts in `type` that are not part of the type. */
 const TYPE_FLAGS = SYS.SOCK_NONBLOCK | SYS.SOCK_CLOEXEC;
 
+/** A keyword argument Python types as int (`O!` with PyLong_Type), as a C int. */
+function toCIntOf(v: unknown, name: string): number {
+  if (typeof v !== "number" && typeof v !== "bigint" && typeof v !== "boolean") {
+    throw new TypeError(`sendmsg_afalg() argument '${name}' must be int, not ${pyType(v)}`);
+  }
+  return toCInt(v);
+}
+
 /**
  * A socket, as Python's `socket.socket`: the same methods with the same
  * arguments, returning arrays where Python returns tuples.
@@ -1377,6 +1385,57 @@ export class Socket {
     const op = () => N.sendmsg(this.#fd, bufs, anc, f, addr);
     const n = op();
     return n < 0 ? this.#retry(true, op) : n;
+  }
+
+  /**
+   * Sends to an AF_ALG operation socket with its settings as ancillary data:
+   * Python's `sendmsg_afalg(msg, *, op, iv, assoclen, flags)`.
+   *
+   * @param msg the data, as buffers (may be empty)
+   * @param options `op` (required: `ALG_OP_ENCRYPT` or `ALG_OP_DECRYPT`),
+   *   `iv` (bytes), `assoclen` (AEAD's associated data length), `flags`
+   * @returns the number of bytes sent
+   * @throws {OSError} "algset is only supported for AF_ALG" on another family
+   * @throws {TypeError} when `op` is missing or negative, or `assoclen` negative
+   * @example
+   * ```ts ignore
+   * import { AF_ALG, ALG_OP_ENCRYPT, ALG_SET_KEY, SOCK_SEQPACKET, SOL_ALG, socket } from "./mod.ts";
+   * using algo = socket(AF_ALG!, SOCK_SEQPACKET);
+   * algo.bind(["skcipher", "cbc(aes)"]);
+   * algo.setsockopt(SOL_ALG!, ALG_SET_KEY!, new Uint8Array(16));
+   * const [op] = algo.accept();
+   * op.sendmsg_afalg(["sixteen bytes!!!"], { op: ALG_OP_ENCRYPT!, iv: new Uint8Array(16) });
+   * console.log(op.recv(16));
+   * ```
+   */
+  sendmsg_afalg(
+    msg: Iterable<Data> = [],
+    options: { op: number; iv?: Data | null; assoclen?: number | null; flags?: number },
+  ): number {
+    if (this.#family !== C.AF_ALG) throw new OSError("algset is only supported for AF_ALG");
+    const { op, iv = null, assoclen = null, flags = 0 } = options ?? {};
+    const opInt = op === undefined ? -1 : toCIntOf(op, "op");
+    if (opInt < 0) throw new TypeError("Invalid or missing argument 'op'");
+    const word = (v: number) => {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setUint32(0, v, true);
+      return b;
+    };
+    const anc: [number, number, Uint8Array][] = [[C.SOL_ALG, C.ALG_SET_OP, word(opInt)]];
+    if (iv !== null && iv !== undefined) {
+      if (typeof iv === "string") throw new TypeError("a bytes-like object is required, not 'str'");
+      const bytes = toBytes(iv);
+      const ivStruct = new Uint8Array(4 + bytes.byteLength); // struct af_alg_iv
+      new DataView(ivStruct.buffer).setUint32(0, bytes.byteLength, true);
+      ivStruct.set(bytes, 4);
+      anc.push([C.SOL_ALG, C.ALG_SET_IV, ivStruct]);
+    }
+    if (assoclen !== null && assoclen !== undefined) {
+      const n = toCIntOf(assoclen, "assoclen");
+      if (n < 0) throw new TypeError("assoclen must be positive");
+      anc.push([C.SOL_ALG, C.ALG_SET_AEAD_ASSOCLEN, word(n)]);
+    }
+    return this.sendmsg(msg, anc, flags);
   }
 
   /**

@@ -377,6 +377,19 @@ const cases: [string, string, (e: Env) => unknown][] = [
   ["setblocking None", `s.setblocking(None)`, (e) => e.s.setblocking(null as Any)],
   ["makefile mode int", `s.makefile(1)`, (e) => e.s.makefile(1 as Any)],
   ["recv flags too big", `u.recv(1, 2**40)`, (e) => e.u.recv(1, 2 ** 40)],
+  // (Each fails before the host name could change.)
+  [
+    "sethostname too long",
+    `socket.sethostname("x" * 300)`,
+    () => socket.sethostname("x".repeat(300)),
+  ],
+  ["sethostname NUL", `socket.sethostname("x\\0y")`, () => socket.sethostname("x\0y")],
+  ["sethostname int", `socket.sethostname(5)`, () => socket.sethostname(5 as Any)],
+  [
+    "sendmsg_afalg on TCP",
+    `s.sendmsg_afalg([b"x"], op=0)`,
+    (e) => e.s.sendmsg_afalg(["x"], { op: 0 }),
+  ],
 ];
 
 // Messages that differ from python3 3.11 by design, with the reason.

@@ -699,6 +699,7 @@ export function loadPosix(): Native {
         )
       );
     },
+    sethostname: (name) => c.sethostname(name, BigInt(byteLengthOf(name))),
     gethostname() {
       const buf = new Uint8Array(1025);
       if (c.gethostname(buf, 1024n) < 0) return null;

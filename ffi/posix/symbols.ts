@@ -106,6 +106,9 @@ export const symbols = {
   },
   // int gethostname(char *name, size_t len)
   gethostname: { parameters: ["buffer", "usize"], result: "i32" },
+  // int sethostname(const char *name, size_t len) (macOS: int len; the
+  // register holds either)
+  sethostname: { parameters: ["buffer", "usize"], result: "i32" },
   // struct servent *getservbyname(const char *name, const char *proto)
   getservbyname: { parameters: ["buffer", "buffer"], result: "pointer" },
   // struct servent *getservbyport(int port, const char *proto)

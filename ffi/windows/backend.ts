@@ -586,6 +586,8 @@ export function loadWindows(): Native {
       ),
     gethostbyname: (name) => hostent(ws.gethostbyname(cstr(name))),
     gethostbyaddr: (addr, family) => hostent(ws.gethostbyaddr(addr, byteLengthOf(addr), family)),
+    // Windows renames a computer through its own API, not Winsock: Python has no sethostname there.
+    sethostname: () => fail(errnos.ENOSYS),
     gethostname() {
       const buf = new Uint8Array(257);
       if (check(ws.gethostname(buf, 256)) < 0) return null;

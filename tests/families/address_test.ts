@@ -119,6 +119,46 @@ const cases: Case[] = [
       return op.recv(32);
     },
   ],
+  [
+    "ALG AES-CBC with sendmsg_afalg",
+    ALG,
+    `s.bind(("skcipher", "cbc(aes)")); s.setsockopt(socket.SOL_ALG, socket.ALG_SET_KEY, bytes(range(16))); op, _ = s.accept(); op.sendmsg_afalg([b"sixteen bytes!!!" * 2], op=socket.ALG_OP_ENCRYPT, iv=bytes(16)); r = op.recv(32); op.close()`,
+    (s) => {
+      s.bind(["skcipher", "cbc(aes)"]);
+      s.setsockopt(S.SOL_ALG, S.ALG_SET_KEY, Uint8Array.from({ length: 16 }, (_, i) => i));
+      const [op] = s.accept();
+      using _ = op;
+      op.sendmsg_afalg([te.encode("sixteen bytes!!!".repeat(2))], {
+        op: S.ALG_OP_ENCRYPT,
+        iv: new Uint8Array(16),
+      });
+      return op.recv(32);
+    },
+  ],
+  [
+    "ALG sendmsg_afalg without op",
+    ALG,
+    `s.bind(("skcipher", "cbc(aes)")); s.setsockopt(socket.SOL_ALG, socket.ALG_SET_KEY, bytes(16)); op, _ = s.accept(); op.sendmsg_afalg([b"x"])`,
+    (s) => {
+      s.bind(["skcipher", "cbc(aes)"]);
+      s.setsockopt(S.SOL_ALG, S.ALG_SET_KEY, new Uint8Array(16));
+      const [op] = s.accept();
+      using _ = op;
+      return op.sendmsg_afalg([te.encode("x")], {} as Any);
+    },
+  ],
+  [
+    "ALG sendmsg_afalg negative assoclen",
+    ALG,
+    `s.bind(("aead", "gcm(aes)")); s.setsockopt(socket.SOL_ALG, socket.ALG_SET_KEY, bytes(16)); op, _ = s.accept(); op.sendmsg_afalg([b"x"], op=0, assoclen=-1)`,
+    (s) => {
+      s.bind(["aead", "gcm(aes)"]);
+      s.setsockopt(S.SOL_ALG, S.ALG_SET_KEY, new Uint8Array(16));
+      const [op] = s.accept();
+      using _ = op;
+      return op.sendmsg_afalg([te.encode("x")], { op: 0, assoclen: -1 });
+    },
+  ],
   ["ALG getsockname", ALG, `s.bind(("hash", "sha256")); r = s.getsockname()`, (s) => {
     s.bind(["hash", "sha256"]);
     return s.getsockname();

@@ -1,0 +1,33 @@
+// sethostname(): Python's socket.sethostname, on Unix.
+
+import { native } from "../ffi/mod.ts";
+import { pyType } from "./_args.ts";
+import { raiseErrno } from "./errors.ts";
+
+/**
+ * Sets this machine's host name: Python's `socket.sethostname` (Unix only).
+ * It needs the privilege to (CAP_SYS_ADMIN on Linux, root on macOS).
+ *
+ * @param name the new name: a string (UTF-8) or bytes
+ * @throws {PermissionError} without the privilege
+ * @throws {OSError} EINVAL for a name too long; ENOSYS on Windows
+ * @throws {RangeError} for a name with a NUL byte
+ * @throws {TypeError} for anything but a string or bytes
+ * @example
+ * ```ts ignore
+ * import { gethostname, sethostname } from "./mod.ts";
+ * sethostname(gethostname()); // as root
+ * ```
+ */
+export function sethostname(name: string | Uint8Array): void {
+  let bytes: Uint8Array;
+  if (name instanceof Uint8Array) bytes = name;
+  else if (typeof name === "string") {
+    // Python takes a str through the file system encoding, which refuses NUL.
+    if (name.includes("\0")) throw new RangeError("embedded null byte");
+    bytes = new TextEncoder().encode(name);
+  } else {
+    throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(name)}`);
+  }
+  if (native.sethostname(bytes) < 0) raiseErrno();
+}
