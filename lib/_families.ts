@@ -1,10 +1,12 @@
-// The addresses of Linux's other socket families, as CPython codes them
-// (getsockaddrarg and makesockaddr in Modules/socketmodule.c): CAN (by
-// protocol), ALG, VSOCK, TIPC, Bluetooth (by protocol) and QIPCRTR. AF_RDS
-// takes the AF_INET form, which the codec itself handles. The layouts are
-// Linux's (linux/can.h, if_alg.h, vm_sockets.h, tipc.h, qrtr.h and BlueZ's
-// headers); these families are Linux's only. Tested in the kernel lane
-// (tests/families/) against the guest's python3.
+// The addresses of the other socket families, as CPython codes them
+// (getsockaddrarg and makesockaddr in Modules/socketmodule.c): Linux's CAN
+// (by protocol), ALG, VSOCK, TIPC, Bluetooth (by protocol) and QIPCRTR;
+// Windows' AF_HYPERV; macOS's PF_SYSTEM (kernel controls). AF_RDS takes the
+// AF_INET form, which the codec itself handles. The Linux layouts are from
+// linux/can.h, if_alg.h, vm_sockets.h, tipc.h, qrtr.h and BlueZ's headers;
+// they are tested in the kernel lane (tests/families/) against the guest's
+// python3. SOCKADDR_HV (hvsocket.h) and sockaddr_ctl (sys/kern_control.h)
+// are tested by their bytes (tests/tables_test.ts).
 
 import { pyType } from "./_args.ts";
 import { OSError } from "./errors.ts";
@@ -28,6 +30,10 @@ export interface FamilyNumbers {
   btRfcomm: number;
   btHci: number;
   btSco: number;
+  hyperv: number;
+  hvProtocolRaw: number;
+  system: number;
+  sysprotoControl: number;
 }
 
 /** Interface names and numbers, for CAN. */
@@ -172,11 +178,12 @@ export function encodeFamily(
   out: Uint8Array,
   caller: string,
   interfaces: Interfaces,
+  writeHead: (out: Uint8Array, family: number, length: number) => void,
 ): number {
   const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const head = (size: number) => {
     out.fill(0, 0, size);
-    dv.setUint16(0, family, true);
+    writeHead(out, family, size);
     return size;
   };
   if (family === F.can) {
@@ -352,7 +359,65 @@ export function encodeFamily(
     }
     throw new OSError(`${caller}(): unknown Bluetooth protocol`);
   }
+  if (family === F.hyperv) {
+    if (proto !== F.hvProtocolRaw) {
+      throw new OSError(`${caller}(): unsupported AF_HYPERV protocol: ${proto}`);
+    }
+    const shape = "AF_HYPERV address must be a str tuple (vm_id, service_id)";
+    const a = tuple(addr, "AF_HYPERV", caller, 2, 2, shape);
+    if (typeof a[0] !== "string" || typeof a[1] !== "string") throw new TypeError(shape);
+    const vm = guid(a[0]), service = guid(a[1]);
+    if (vm === null) {
+      throw new RangeError(`${caller}(): AF_HYPERV address vm_id is not a valid UUID string`);
+    }
+    if (service === null) {
+      throw new RangeError(
+        `${caller}(): AF_HYPERV address service_id is not a valid UUID string`,
+      );
+    }
+    head(36); // SOCKADDR_HV: Family, Reserved, VmId, ServiceId
+    out.set(vm, 4);
+    out.set(service, 20);
+    return 36;
+  }
+  if (family === F.system) {
+    if (proto !== F.sysprotoControl) {
+      throw new OSError(`${caller}(): unsupported PF_SYSTEM protocol`);
+    }
+    // A control's name needs an ioctl on the socket (CTLIOCGINFO): only the pair form is here.
+    if (!Array.isArray(addr) || addr.length !== 2) {
+      throw new TypeError(`${caller}(): PF_SYSTEM address must be a str or a pair (id, unit)`);
+    }
+    const id = masked(addr[0], 32) as number, unit = masked(addr[1], 32) as number;
+    head(32); // sockaddr_ctl: sc_len, sc_family, ss_sysaddr, sc_id, sc_unit, sc_reserved[5]
+    dv.setUint16(2, 2, true); // AF_SYS_CONTROL
+    dv.setUint32(4, id, true);
+    dv.setUint32(8, unit, true);
+    return 32;
+  }
   return -1;
+}
+
+/** A GUID's 16 bytes from its text (UuidFromString's form), or null. */
+function guid(text: string): Uint8Array | null {
+  const m = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/i.exec(text);
+  if (m === null) return null;
+  const out = new Uint8Array(16), dv = new DataView(out.buffer);
+  dv.setUint32(0, parseInt(m[1], 16), true); // Data1..Data3 little-endian
+  dv.setUint16(4, parseInt(m[2], 16), true);
+  dv.setUint16(6, parseInt(m[3], 16), true);
+  const rest = m[4] + m[5];
+  for (let i = 0; i < 8; i++) out[8 + i] = parseInt(rest.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** A GUID as UuidToString writes it: lower case. */
+function guidText(b: Uint8Array): string {
+  const dv = new DataView(b.buffer, b.byteOffset, 16);
+  const hex = (n: number, w: number) => n.toString(16).padStart(w, "0");
+  const tail = Array.from(b.subarray(8, 16), (x) => hex(x, 2)).join("");
+  return `${hex(dv.getUint32(0, true), 8)}-${hex(dv.getUint16(4, true), 4)}-` +
+    `${hex(dv.getUint16(6, true), 4)}-${tail.slice(0, 4)}-${tail.slice(4)}`;
 }
 
 /**
@@ -394,6 +459,13 @@ export function decodeFamily(
     if (proto === F.btHci) return dv.getUint16(2, true);
     if (proto === F.btSco) return bdaddrText(sa.subarray(2, 8));
     throw new RangeError("Unknown Bluetooth protocol");
+  }
+  if (family === F.hyperv && sa.byteLength >= 36) {
+    return [guidText(sa.subarray(4, 20)), guidText(sa.subarray(20, 36))];
+  }
+  if (family === F.system) {
+    if (proto === F.sysprotoControl) return [u32(4), u32(8)];
+    throw new RangeError("Invalid address type");
   }
   return undefined;
 }

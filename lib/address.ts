@@ -193,6 +193,10 @@ export class AddressCodec {
       btRfcomm: C.BTPROTO_RFCOMM ?? NaN,
       btHci: C.BTPROTO_HCI ?? NaN,
       btSco: C.BTPROTO_SCO ?? NaN,
+      hyperv: C.AF_HYPERV ?? NaN,
+      hvProtocolRaw: C.HV_PROTOCOL_RAW ?? NaN,
+      system: C.PF_SYSTEM ?? NaN,
+      sysprotoControl: C.SYSPROTO_CONTROL ?? NaN,
     };
     this.#r = resolver;
   }
@@ -412,7 +416,16 @@ export class AddressCodec {
       dv.setUint32(8, toInt(addr[1]) >>> 0, true);
       return 12;
     }
-    const n = encodeFamily(this.#X, family, proto, addr, out, caller, this.#r);
+    const n = encodeFamily(
+      this.#X,
+      family,
+      proto,
+      addr,
+      out,
+      caller,
+      this.#r,
+      (o, f, len) => this.#head(o, f, len),
+    );
     if (n >= 0) return n;
     throw new OSError(`${caller}(): bad family`);
   }

@@ -12,6 +12,7 @@ import { constants as windowsTable } from "../ffi/windows/constants.ts";
 import { errnos as windowsErrnos } from "../ffi/windows/errno.ts";
 import { AddressCodec } from "../lib/address.ts";
 import * as socket from "../mod.ts";
+import { python } from "./_helpers.ts";
 
 const reference = new URL("../tools/reference/darwin/", import.meta.url);
 const read = (name: string) => JSON.parse(Deno.readTextFileSync(new URL(name, reference)));
@@ -219,4 +220,81 @@ Deno.test("the Windows tables hold Winsock's values where they differ from Linux
     const everywhere = name in windowsTable && name in darwin && name in linux;
     assert.equal(type, everywhere ? "number" : "number | undefined", name);
   }
+});
+
+Deno.test(
+  "the address codec writes Windows' SOCKADDR_HV for AF_HYPERV: GUIDs as UuidFromString lays them out",
+  {
+    ignore: Deno.build.os === "windows", // python3 is not there
+  },
+  () => {
+    const codec = codecFor(windowsLayout, windowsTable);
+    const buf = new Uint8Array(128);
+    const vm = "E0E16197-DD56-4A10-9195-5EE7A155A838",
+      service = "00000000-facb-11e6-bd58-64006a7986d3";
+    const n = codec.encode(
+      windowsTable.AF_HYPERV,
+      [vm, service],
+      buf,
+      "bind",
+      windowsTable.HV_PROTOCOL_RAW,
+    );
+    assert.equal(n, 36);
+    // Python's uuid module lays a GUID out as Windows does (bytes_le).
+    const [vmBytes, serviceBytes] = python<number[][]>(
+      `import json, uuid; print(json.dumps([list(uuid.UUID(u).bytes_le) for u in ${
+        JSON.stringify([vm, service])
+      }]))`,
+    );
+    assert.deepEqual([...buf.subarray(0, 4)], [windowsTable.AF_HYPERV, 0, 0, 0]);
+    assert.deepEqual([...buf.subarray(4, 20)], vmBytes);
+    assert.deepEqual([...buf.subarray(20, 36)], serviceBytes);
+    assert.deepEqual(
+      codec.decode(buf.subarray(0, n), n, windowsTable.HV_PROTOCOL_RAW),
+      [vm.toLowerCase(), service],
+    );
+    const P = windowsTable.HV_PROTOCOL_RAW;
+    assert.throws(
+      () => codec.encode(windowsTable.AF_HYPERV, ["nope", service], buf, "bind", P),
+      { name: "RangeError", message: "bind(): AF_HYPERV address vm_id is not a valid UUID string" },
+    );
+    assert.throws(
+      () => codec.encode(windowsTable.AF_HYPERV, [vm, 5], buf, "bind", P),
+      { name: "TypeError", message: "AF_HYPERV address must be a str tuple (vm_id, service_id)" },
+    );
+    assert.throws(
+      () => codec.encode(windowsTable.AF_HYPERV, [vm, service], buf, "connect", 0),
+      { message: "connect(): unsupported AF_HYPERV protocol: 0" },
+    );
+  },
+);
+
+Deno.test("the address codec writes macOS's sockaddr_ctl for PF_SYSTEM kernel controls: (id, unit)", () => {
+  const codec = codecFor(layout, darwin);
+  const buf = new Uint8Array(128);
+  const n = codec.encode(darwin.PF_SYSTEM, [0x1234, 7], buf, "connect", darwin.SYSPROTO_CONTROL);
+  // sc_len 32, sc_family AF_SYSTEM (32), ss_sysaddr AF_SYS_CONTROL (2), sc_id, sc_unit, 5 words of 0.
+  assert.deepEqual([...buf.subarray(0, n)], [
+    32,
+    32,
+    2,
+    0,
+    0x34,
+    0x12,
+    0,
+    0,
+    7,
+    0,
+    0,
+    0,
+    ...new Array(20).fill(0),
+  ]);
+  assert.deepEqual(codec.decode(buf.subarray(0, n), n, darwin.SYSPROTO_CONTROL), [0x1234, 7]);
+  assert.throws(
+    () => codec.encode(darwin.PF_SYSTEM, [1], buf, "connect", darwin.SYSPROTO_CONTROL),
+    {
+      name: "TypeError",
+      message: "connect(): PF_SYSTEM address must be a str or a pair (id, unit)",
+    },
+  );
 });
