@@ -183,11 +183,13 @@ export function loadPosix(): Native {
   // goes). Python ignores it; pysocket asks the kernel not to send it: Linux
   // sends take MSG_NOSIGNAL, macOS sockets have SO_NOSIGPIPE (see adopt).
   const noSignal = p.os === "linux" ? p.constants.MSG_NOSIGNAL : 0;
-  // AF_RDS refuses every send flag it does not know, MSG_NOSIGNAL too
-  // (EOPNOTSUPP); it raises no SIGPIPE, so such a send goes again without it.
-  const EOPNOTSUPP = p.errnos.EOPNOTSUPP;
+  // AF_RDS (EOPNOTSUPP) and AF_QIPCRTR (EINVAL) refuse every send flag they
+  // do not know, MSG_NOSIGNAL too; they raise no SIGPIPE, so such a send goes
+  // again without it. (Where EINVAL has another cause, the second try fails alike.)
+  const { EOPNOTSUPP, EINVAL } = p.errnos;
   const refusedNoSignal = (n: number | bigint, flags: number) =>
-    n < 0 && saved === EOPNOTSUPP && noSignal !== 0 && (flags & noSignal) === 0;
+    n < 0 && (saved === EOPNOTSUPP || saved === EINVAL) && noSignal !== 0 &&
+    (flags & noSignal) === 0;
   const SIG_BLOCK = 0, SIG_SETMASK = 2, SIGPIPE = 13;
   const sigpipeSet = new Uint8Array(128); // sigset_t: SIGPIPE's bit alone
   sigpipeSet[(SIGPIPE - 1) >> 3] = 1 << ((SIGPIPE - 1) & 7);

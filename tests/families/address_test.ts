@@ -81,6 +81,65 @@ const cases: Case[] = [
     s.bind(["vcan0", 0x123, 0x456]);
     return s.getsockname();
   }],
+  [
+    "ISOTP message between two sockets on vcan0",
+    ISOTP,
+    `s.bind(("vcan0", 0x123, 0x321)); t = socket.socket(socket.AF_CAN, socket.SOCK_DGRAM, socket.CAN_ISOTP); t.bind(("vcan0", 0x321, 0x123)); t.settimeout(5); s.send(b"an ISO-TP message longer than a frame"); r = t.recv(100); t.close()`,
+    (s) => {
+      s.bind(["vcan0", 0x123, 0x321]);
+      using t = open(...ISOTP);
+      t.bind(["vcan0", 0x321, 0x123]);
+      t.settimeout(5);
+      s.send("an ISO-TP message longer than a frame");
+      return t.recv(100);
+    },
+  ],
+  [
+    "J1939 datagram between two addresses on vcan0",
+    J1939,
+    `s.bind(("vcan0", socket.J1939_NO_NAME, socket.J1939_NO_PGN, 0x20)); t = socket.socket(socket.AF_CAN, socket.SOCK_DGRAM, socket.CAN_J1939); t.bind(("vcan0", socket.J1939_NO_NAME, socket.J1939_NO_PGN, 0x30)); t.settimeout(5); s.sendto(b"j1939", ("vcan0", socket.J1939_NO_NAME, 0x12300, 0x30)); r = t.recvfrom(100); t.close()`,
+    (s) => {
+      s.bind(["vcan0", S.J1939_NO_NAME, S.J1939_NO_PGN, 0x20]);
+      using t = open(...J1939);
+      t.bind(["vcan0", S.J1939_NO_NAME, S.J1939_NO_PGN, 0x30]);
+      t.settimeout(5);
+      s.sendto("j1939", ["vcan0", S.J1939_NO_NAME, 0x12300, 0x30]);
+      return t.recvfrom(100);
+    },
+  ],
+  [
+    "BCM sends a frame that a raw socket receives",
+    BCM,
+    `raw = socket.socket(socket.AF_CAN, socket.SOCK_RAW, socket.CAN_RAW); raw.bind(("vcan0",)); raw.settimeout(5); s.connect(("vcan0",)); import struct; s.send(struct.pack("@3I4l2I0q", socket.CAN_BCM_TX_SEND, 0, 0, 0, 0, 0, 0, 0x123, 1) + FRAME); r = raw.recvfrom(16); raw.close()`,
+    (s) => {
+      using raw = open(...CAN_RAW);
+      raw.bind(["vcan0"]);
+      raw.settimeout(5);
+      s.connect(["vcan0"]);
+      // struct bcm_msg_head ("@3I4l2I0q": 56 bytes on 64-bit), then the frame.
+      const head = new Uint8Array(56), dv = new DataView(head.buffer);
+      dv.setUint32(0, S.CAN_BCM_TX_SEND, true);
+      dv.setUint32(48, 0x123, true);
+      dv.setUint32(52, 1, true);
+      const msg = new Uint8Array(72);
+      msg.set(head);
+      msg.set(frame(), 56);
+      s.send(msg);
+      return raw.recvfrom(16);
+    },
+  ],
+  // (No QRTR router runs in the guest: the datagram goes nowhere, for both.)
+  [
+    "QIPCRTR datagram to itself",
+    QRTR,
+    `s.settimeout(1); s.sendto(b"qrtr", s.getsockname()); data, addr = s.recvfrom(100); r = [data, addr == s.getsockname()]`,
+    (s) => {
+      s.settimeout(1);
+      s.sendto("qrtr", s.getsockname());
+      const [data, addr] = s.recvfrom(100);
+      return [data, JSON.stringify(addr) === JSON.stringify(s.getsockname())];
+    },
+  ],
   ["ISOTP bind a 1-tuple", ISOTP, `s.bind(("vcan0",))`, (s) => s.bind(["vcan0"])],
   [
     "ISOTP bind a str id",
