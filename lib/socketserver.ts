@@ -148,7 +148,10 @@ export abstract class BaseServer<R extends Request = Request> implements Disposa
     const timer = setTimeout(() => wake.abort(), seconds * 1000);
     try {
       await readiness(this.fileno(), false, this, wake.signal);
-      return true;
+      // The reactor may wake for an event that is stale by now (readable data
+      // the loop's select() took meanwhile): it wakes its waiters to try their
+      // call again, but the request handler calls a blocking one. Ask again.
+      return select([this.fileno()], [], [], 0)[0].length > 0;
     } catch (e) {
       if (wake.signal.aborted) return select([this.fileno()], [], [], 0)[0].length > 0;
       // server_close() while serving: the loop ends (Python's would spin on EBADF).
