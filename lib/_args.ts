@@ -438,3 +438,19 @@ export function utf8(s: string): string {
     : `characters in position ${start}-${start + run[0].length - 1}`;
   throw new RangeError(`'utf-8' codec can't encode ${where}: surrogates not allowed`);
 }
+
+/**
+ * A file-system-style name as Python's PyUnicode_FSConverter takes it: a str
+ * (as UTF-8, without NUL) or bytes (without NUL, unless `bytesAsIs`).
+ */
+export function fsName(v: unknown, bytesAsIs = false): Uint8Array {
+  if (typeof v === "string") {
+    if (v.includes("\0")) throw new RangeError("embedded null byte");
+    return encoder.encode(v);
+  }
+  if (v instanceof Uint8Array) {
+    if (!bytesAsIs && v.includes(0)) throw new RangeError("embedded null byte");
+    return v;
+  }
+  throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(v)}`);
+}

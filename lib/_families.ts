@@ -8,7 +8,7 @@
 // python3. SOCKADDR_HV (hvsocket.h) and sockaddr_ctl (sys/kern_control.h)
 // are tested by their bytes (tests/tables_test.ts).
 
-import { pyType } from "./_args.ts";
+import { fsName, pyType } from "./_args.ts";
 import { OSError } from "./errors.ts";
 
 const encoder = new TextEncoder();
@@ -120,19 +120,6 @@ function cString(v: unknown, what: string): string {
   if (typeof v !== "string") throw new TypeError(`${what} must be str, not ${pyType(v)}`);
   if (v.includes("\0")) throw new RangeError("embedded null character");
   return v;
-}
-
-/** An interface name as PyUnicode_FSConverter takes it: str or bytes. */
-function fsName(v: unknown): Uint8Array {
-  if (typeof v === "string") {
-    if (v.includes("\0")) throw new RangeError("embedded null byte");
-    return encoder.encode(v);
-  }
-  if (v instanceof Uint8Array) {
-    if (v.includes(0)) throw new RangeError("embedded null byte");
-    return v;
-  }
-  throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(v)}`);
 }
 
 /** A tuple of `min` to `max` items, with the message Python gives for another shape. */

@@ -1,7 +1,7 @@
 // sethostname(): Python's socket.sethostname, on Unix.
 
 import { native } from "../ffi/mod.ts";
-import { pyType } from "./_args.ts";
+import { fsName } from "./_args.ts";
 import { raiseErrno } from "./errors.ts";
 
 /**
@@ -20,14 +20,7 @@ import { raiseErrno } from "./errors.ts";
  * ```
  */
 export function sethostname(name: string | Uint8Array): void {
-  let bytes: Uint8Array;
-  if (name instanceof Uint8Array) bytes = name;
-  else if (typeof name === "string") {
-    // Python takes a str through the file system encoding, which refuses NUL.
-    if (name.includes("\0")) throw new RangeError("embedded null byte");
-    bytes = new TextEncoder().encode(name);
-  } else {
-    throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(name)}`);
-  }
+  // Python takes bytes as they are (its "S" first), a str through the file system encoding.
+  const bytes = fsName(name, true);
   if (native.sethostname(bytes) < 0) raiseErrno();
 }
