@@ -3,7 +3,7 @@
  * socket library through FFI. Python code ports line by line:
  *
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/pysocket";
  *
  * using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
  * s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);

@@ -4,8 +4,8 @@
  * until some are ready.
  *
  * ```ts
- * import * as selectors from "./selectors.ts";
- * import * as socket from "./mod.ts";
+ * import * as selectors from "@pysocket/pysocket/selectors";
+ * import * as socket from "@pysocket/pysocket";
  *
  * const [a, b] = socket.socketpair();
  * using sel = new selectors.DefaultSelector();

@@ -3,7 +3,7 @@
  * that hand each connection (or datagram) to a request handler.
  *
  * ```ts
- * import * as socketserver from "./socketserver.ts";
+ * import * as socketserver from "@pysocket/pysocket/socketserver";
  *
  * class MyTCPHandler extends socketserver.BaseRequestHandler<import("./mod.ts").Socket> {
  *   override handle() {

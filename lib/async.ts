@@ -197,7 +197,7 @@ function firstTry(n: number): number | Wait {
  * @throws {OSError} when the call fails, or EBADF when the socket is closed meanwhile
  * @example
  * ```ts
- * import { sock_recv, sock_sendall, socketpair } from "./mod.ts";
+ * import { sock_recv, sock_sendall, socketpair } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * a.setblocking(false);
  * b.setblocking(false);
@@ -226,7 +226,7 @@ export function sock_recv(
  * @throws {OSError} when the call fails
  * @example
  * ```ts
- * import { sock_recv_into, sock_sendall, socketpair } from "./mod.ts";
+ * import { sock_recv_into, sock_sendall, socketpair } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * a.setblocking(false);
  * b.setblocking(false);
@@ -267,7 +267,7 @@ export function sock_recv_into(
  * @throws {OSError} when the call fails
  * @example
  * ```ts
- * import { AF_INET, sock_recvfrom, sock_sendto, SOCK_DGRAM, socket } from "./mod.ts";
+ * import { AF_INET, sock_recvfrom, sock_sendto, SOCK_DGRAM, socket } from "@pysocket/pysocket";
  * using a = socket(AF_INET, SOCK_DGRAM);
  * a.bind(["127.0.0.1", 0]);
  * a.setblocking(false);
@@ -297,7 +297,7 @@ export function sock_recvfrom(
  * @throws {OSError} when the call fails
  * @example
  * ```ts
- * import { AF_INET, sock_recvfrom_into, sock_sendto, SOCK_DGRAM, socket } from "./mod.ts";
+ * import { AF_INET, sock_recvfrom_into, sock_sendto, SOCK_DGRAM, socket } from "@pysocket/pysocket";
  * using a = socket(AF_INET, SOCK_DGRAM);
  * a.bind(["127.0.0.1", 0]);
  * a.setblocking(false);
@@ -380,7 +380,7 @@ function rest(buf: Uint8Array, off: number): Uint8Array {
  * @throws {OSError} when the call fails
  * @example
  * ```ts
- * import { sock_recv, sock_sendall, socketpair } from "./mod.ts";
+ * import { sock_recv, sock_sendall, socketpair } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * a.setblocking(false);
  * b.setblocking(false);
@@ -426,7 +426,7 @@ export function sock_sendall(
  * @throws {OSError} when the call fails
  * @example
  * ```ts
- * import { AF_INET, sock_sendto, SOCK_DGRAM, socket } from "./mod.ts";
+ * import { AF_INET, sock_sendto, SOCK_DGRAM, socket } from "@pysocket/pysocket";
  * using s = socket(AF_INET, SOCK_DGRAM);
  * s.setblocking(false);
  * await sock_sendto(s, "ping", ["127.0.0.1", 9]);
@@ -452,7 +452,7 @@ export function sock_sendto(
  * @throws {OSError} when the call fails
  * @example
  * ```ts
- * import { create_connection, create_server, sock_accept } from "./mod.ts";
+ * import { create_connection, create_server, sock_accept } from "@pysocket/pysocket";
  * using srv = create_server(["127.0.0.1", 0]);
  * srv.setblocking(false);
  * using c = create_connection(srv.getsockname() as [string, number]);
@@ -480,7 +480,7 @@ export async function sock_accept(
  * @throws {OSError} e.g. ConnectionRefusedError
  * @example
  * ```ts
- * import { create_server, sock_connect, socket } from "./mod.ts";
+ * import { create_server, sock_connect, socket } from "@pysocket/pysocket";
  * using srv = create_server(["127.0.0.1", 0]);
  * using c = socket();
  * c.setblocking(false);
@@ -534,7 +534,7 @@ export interface SendfileOptions extends AsyncOptions {
  * @throws {OSError} when a call fails
  * @example
  * ```ts
- * import { sock_recv, sock_sendfile, socketpair } from "./mod.ts";
+ * import { sock_recv, sock_sendfile, socketpair } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * a.setblocking(false);
  * b.setblocking(false);

@@ -62,7 +62,7 @@ function bare<T extends object>(o: T): T {
  * @throws {OSError} when the socket is closed (EBADF) or not connected (ENOTCONN)
  * @example
  * ```ts
- * import { socketpair, toConn } from "./mod.ts";
+ * import { socketpair, toConn } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * a.setblocking(false);
  * b.setblocking(false);
@@ -334,7 +334,7 @@ function socketDuplexClass(): SocketDuplexClass {
  *   AF_INET6, not connected (ENOTCONN)
  * @example
  * ```ts
- * import { sock_recv, socketpair, toDuplex } from "./mod.ts";
+ * import { sock_recv, socketpair, toDuplex } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * a.setblocking(false);
  * b.setblocking(false);

@@ -43,7 +43,7 @@ function u32(x: unknown): number {
  * @throws {TypeError} for a non-integer
  * @example
  * ```ts
- * import { htons } from "./mod.ts";
+ * import { htons } from "@pysocket/pysocket";
  * console.log(htons(1)); // 256
  * ```
  */
@@ -59,7 +59,7 @@ export function htons(x: number): number {
  * @throws {RangeError} outside 0-65535
  * @example
  * ```ts
- * import { ntohs } from "./mod.ts";
+ * import { ntohs } from "@pysocket/pysocket";
  * console.log(ntohs(256)); // 1
  * ```
  */
@@ -75,7 +75,7 @@ export function ntohs(x: number): number {
  * @throws {RangeError} outside 0-4294967295
  * @example
  * ```ts
- * import { htonl } from "./mod.ts";
+ * import { htonl } from "@pysocket/pysocket";
  * console.log(htonl(1)); // 16777216
  * ```
  */
@@ -91,7 +91,7 @@ export function htonl(x: number): number {
  * @throws {RangeError} outside 0-4294967295
  * @example
  * ```ts
- * import { ntohl } from "./mod.ts";
+ * import { ntohl } from "@pysocket/pysocket";
  * console.log(ntohl(16777216)); // 1
  * ```
  */
@@ -115,7 +115,7 @@ function text(v: unknown, fn: string, arg: number): string {
  * @throws {OSError} "illegal IP address string passed to inet_aton"
  * @example
  * ```ts
- * import { inet_aton } from "./mod.ts";
+ * import { inet_aton } from "@pysocket/pysocket";
  * console.log(inet_aton("127.0.0.1")); // Uint8Array [127, 0, 0, 1]
  * ```
  */
@@ -133,7 +133,7 @@ export function inet_aton(ip: string): Uint8Array {
  * @throws {OSError} "packed IP wrong length for inet_ntoa"
  * @example
  * ```ts
- * import { inet_ntoa } from "./mod.ts";
+ * import { inet_ntoa } from "@pysocket/pysocket";
  * console.log(inet_ntoa(new Uint8Array([10, 0, 0, 1]))); // "10.0.0.1"
  * ```
  */
@@ -153,7 +153,7 @@ export function inet_ntoa(packed: ArrayBufferView | ArrayBuffer): string {
  * @throws {OSError} "illegal IP address string passed to inet_pton", or EAFNOSUPPORT
  * @example
  * ```ts
- * import { AF_INET6, inet_pton } from "./mod.ts";
+ * import { AF_INET6, inet_pton } from "@pysocket/pysocket";
  * console.log(inet_pton(AF_INET6, "::1").length); // 16
  * ```
  */
@@ -177,7 +177,7 @@ export function inet_pton(address_family: number, ip_string: string): Uint8Array
  * @throws {RangeError} for a wrong length or an unknown family
  * @example
  * ```ts
- * import { AF_INET, inet_ntop } from "./mod.ts";
+ * import { AF_INET, inet_ntop } from "@pysocket/pysocket";
  * console.log(inet_ntop(AF_INET, new Uint8Array([127, 0, 0, 1]))); // "127.0.0.1"
  * ```
  */
@@ -208,7 +208,7 @@ const align = (n: number) => Math.ceil(n / native.sys.cmsgAlign) * native.sys.cm
  * @throws {RangeError} when out of range
  * @example
  * ```ts
- * import { CMSG_LEN } from "./mod.ts";
+ * import { CMSG_LEN } from "@pysocket/pysocket";
  * console.log(CMSG_LEN(4)); // 20 on Linux x86_64
  * ```
  */
@@ -227,7 +227,7 @@ export function CMSG_LEN(length: number | bigint): number {
  * @throws {RangeError} when out of range
  * @example
  * ```ts
- * import { CMSG_SPACE } from "./mod.ts";
+ * import { CMSG_SPACE } from "@pysocket/pysocket";
  * console.log(CMSG_SPACE(4)); // 24 on Linux x86_64
  * ```
  */

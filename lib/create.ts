@@ -32,7 +32,7 @@ export interface CreateConnectionOptions {
  * @throws {OSError} the first attempt's error (or `AggregateError` with `all_errors`)
  * @example
  * ```ts
- * import { create_connection, create_server } from "./mod.ts";
+ * import { create_connection, create_server } from "@pysocket/pysocket";
  * using srv = create_server(["127.0.0.1", 0]);
  * using c = create_connection(srv.getsockname() as [string, number], 5);
  * ```
@@ -121,7 +121,7 @@ export interface CreateServerOptions {
  * @throws {RangeError} for options the OS cannot honour
  * @example
  * ```ts
- * import { create_server } from "./mod.ts";
+ * import { create_server } from "@pysocket/pysocket";
  * using srv = create_server(["127.0.0.1", 0]);
  * console.log(srv.getsockname());
  * ```
@@ -178,7 +178,7 @@ export function create_server(address: Address, options: CreateServerOptions = {
  * @returns true where IPV6_V6ONLY can be turned off
  * @example
  * ```ts
- * import { has_dualstack_ipv6 } from "./mod.ts";
+ * import { has_dualstack_ipv6 } from "@pysocket/pysocket";
  * console.log(has_dualstack_ipv6());
  * ```
  */
@@ -204,7 +204,7 @@ export function has_dualstack_ipv6(): boolean {
  * @throws {OSError} when the OS cannot make the pair
  * @example
  * ```ts
- * import { socketpair } from "./mod.ts";
+ * import { socketpair } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * a.sendall("x");
  * console.log(b.recv(1));
@@ -252,7 +252,7 @@ export function socketpair(
  * @throws {OSError} EBADF for a bad descriptor
  * @example
  * ```ts
- * import { close, dup, socket } from "./mod.ts";
+ * import { close, dup, socket } from "@pysocket/pysocket";
  * using s = socket();
  * close(dup(s.fileno()));
  * ```
@@ -270,7 +270,7 @@ export function dup(fd: number): number {
  * @throws {OSError} EBADF for a bad descriptor
  * @example
  * ```ts
- * import { close, socket } from "./mod.ts";
+ * import { close, socket } from "@pysocket/pysocket";
  * close(socket().detach());
  * ```
  */
@@ -291,7 +291,7 @@ export function close(fd: number): void {
  * @throws {OSError} when Winsock refuses
  * @example
  * ```ts
- * import { fromshare, socket } from "./mod.ts";
+ * import { fromshare, socket } from "@pysocket/pysocket";
  * using s = socket();
  * if (Deno.build.os === "windows") fromshare(s.share(Deno.pid)).close();
  * ```
@@ -314,7 +314,7 @@ export function fromshare(info: Uint8Array): Socket {
  * @throws {OSError} EBADF for a bad descriptor
  * @example
  * ```ts
- * import { AF_INET, fromfd, SOCK_STREAM, socket } from "./mod.ts";
+ * import { AF_INET, fromfd, SOCK_STREAM, socket } from "@pysocket/pysocket";
  * using s = socket();
  * using t = fromfd(s.fileno(), AF_INET, SOCK_STREAM);
  * ```
@@ -385,7 +385,7 @@ function fdList(fds: unknown): unknown[] {
  * @throws {OSError} when the OS refuses
  * @example
  * ```ts
- * import { recv_fds, send_fds, socket, socketpair } from "./mod.ts";
+ * import { recv_fds, send_fds, socket, socketpair } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * using s = socket();
  * send_fds(a, ["fd"], [s.fileno()]);
@@ -423,7 +423,7 @@ export function send_fds(
  * @throws {OSError} when the OS refuses
  * @example
  * ```ts
- * import { recv_fds, send_fds, socketpair } from "./mod.ts";
+ * import { recv_fds, send_fds, socketpair } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * send_fds(a, ["x"], [0]);
  * const [data, fds] = recv_fds(b, 1, 1);

@@ -22,7 +22,7 @@ export interface EnumMethods {
    * @throws {RangeError} Where Python raises ValueError: `999 is not a valid AddressFamily`.
    * @example
    * ```ts
-   * import { AddressFamily } from "./mod.ts";
+   * import { AddressFamily } from "@pysocket/pysocket";
    * console.log(AddressFamily.repr(2)); // <AddressFamily.AF_INET: 2>
    * ```
    */
@@ -36,7 +36,7 @@ export interface EnumMethods {
    * @throws {RangeError} Where Python raises ValueError: `999 is not a valid AddressFamily`.
    * @example
    * ```ts
-   * import { AddressFamily } from "./mod.ts";
+   * import { AddressFamily } from "@pysocket/pysocket";
    * console.log(AddressFamily.name(16)); // AF_NETLINK on Linux, where AF_ROUTE is its alias
    * ```
    */
@@ -54,7 +54,7 @@ export interface FlagMethods extends EnumMethods {
    * @throws {RangeError} Where Python raises ValueError (not an integer).
    * @example
    * ```ts
-   * import { MsgFlag, MSG_OOB, MSG_PEEK } from "./mod.ts";
+   * import { MsgFlag, MSG_OOB, MSG_PEEK } from "@pysocket/pysocket";
    * console.log(MsgFlag.decompose(MSG_OOB | MSG_PEEK)); // ["MSG_OOB", "MSG_PEEK"]
    * ```
    */
@@ -179,7 +179,7 @@ function build<T>(cls: string, prefix: string, flag: boolean): T {
  *
  * @example
  * ```ts
- * import { AddressFamily, AF_INET } from "./mod.ts";
+ * import { AddressFamily, AF_INET } from "@pysocket/pysocket";
  * console.log(AddressFamily.AF_INET === AF_INET, AddressFamily[AF_INET]); // true AF_INET
  * console.log(AddressFamily.repr(AF_INET)); // <AddressFamily.AF_INET: 2>
  * ```
@@ -193,7 +193,7 @@ export type AddressFamily = number;
  *
  * @example
  * ```ts
- * import { SocketKind, SOCK_DGRAM } from "./mod.ts";
+ * import { SocketKind, SOCK_DGRAM } from "@pysocket/pysocket";
  * console.log(SocketKind.repr(SOCK_DGRAM)); // <SocketKind.SOCK_DGRAM: 2>
  * ```
  */
@@ -206,7 +206,7 @@ export type SocketKind = number;
  *
  * @example
  * ```ts
- * import { MsgFlag, MSG_OOB, MSG_PEEK } from "./mod.ts";
+ * import { MsgFlag, MSG_OOB, MSG_PEEK } from "@pysocket/pysocket";
  * console.log(MsgFlag.repr(MSG_OOB | MSG_PEEK)); // <MsgFlag.MSG_OOB|MSG_PEEK: 3>
  * ```
  */
@@ -219,7 +219,7 @@ export type MsgFlag = number;
  *
  * @example
  * ```ts
- * import { AddressInfo, AI_CANONNAME, AI_PASSIVE } from "./mod.ts";
+ * import { AddressInfo, AI_CANONNAME, AI_PASSIVE } from "@pysocket/pysocket";
  * console.log(AddressInfo.name(AI_PASSIVE | AI_CANONNAME)); // AI_PASSIVE|AI_CANONNAME
  * ```
  */

@@ -9,7 +9,7 @@ import { native } from "../ffi/mod.ts";
  *
  * @example
  * ```ts
- * import { ConnectionRefusedError, OSError, socket } from "./mod.ts";
+ * import { ConnectionRefusedError, OSError, socket } from "@pysocket/pysocket";
  * const s = socket();
  * try {
  *   s.connect(["127.0.0.1", 1]);
@@ -55,7 +55,7 @@ export class OSError extends Error {
  *
  * @example
  * ```ts
- * import { BlockingIOError } from "./mod.ts";
+ * import { BlockingIOError } from "@pysocket/pysocket";
  * console.log(new BlockingIOError(11).message);
  * ```
  */
@@ -63,7 +63,7 @@ export class BlockingIOError extends OSError {}
 /** Python's `ChildProcessError` (ECHILD).
  * @example
  * ```ts
- * import { ChildProcessError } from "./mod.ts";
+ * import { ChildProcessError } from "@pysocket/pysocket";
  * console.log(new ChildProcessError(10).message);
  * ```
  */
@@ -71,7 +71,7 @@ export class ChildProcessError extends OSError {}
 /** Python's `ConnectionError`, base of the connection failures.
  * @example
  * ```ts
- * import { ConnectionError, ConnectionResetError } from "./mod.ts";
+ * import { ConnectionError, ConnectionResetError } from "@pysocket/pysocket";
  * console.log(new ConnectionResetError(104) instanceof ConnectionError);
  * ```
  */
@@ -79,7 +79,7 @@ export class ConnectionError extends OSError {}
 /** Python's `BrokenPipeError` (EPIPE, ESHUTDOWN).
  * @example
  * ```ts
- * import { BrokenPipeError } from "./mod.ts";
+ * import { BrokenPipeError } from "@pysocket/pysocket";
  * console.log(new BrokenPipeError(32).message);
  * ```
  */
@@ -87,7 +87,7 @@ export class BrokenPipeError extends ConnectionError {}
 /** Python's `ConnectionAbortedError` (ECONNABORTED).
  * @example
  * ```ts
- * import { ConnectionAbortedError } from "./mod.ts";
+ * import { ConnectionAbortedError } from "@pysocket/pysocket";
  * console.log(new ConnectionAbortedError(103).message);
  * ```
  */
@@ -95,7 +95,7 @@ export class ConnectionAbortedError extends ConnectionError {}
 /** Python's `ConnectionRefusedError` (ECONNREFUSED).
  * @example
  * ```ts
- * import { ConnectionRefusedError } from "./mod.ts";
+ * import { ConnectionRefusedError } from "@pysocket/pysocket";
  * console.log(new ConnectionRefusedError(111).message);
  * ```
  */
@@ -103,7 +103,7 @@ export class ConnectionRefusedError extends ConnectionError {}
 /** Python's `ConnectionResetError` (ECONNRESET).
  * @example
  * ```ts
- * import { ConnectionResetError } from "./mod.ts";
+ * import { ConnectionResetError } from "@pysocket/pysocket";
  * console.log(new ConnectionResetError(104).message);
  * ```
  */
@@ -111,7 +111,7 @@ export class ConnectionResetError extends ConnectionError {}
 /** Python's `FileExistsError` (EEXIST), e.g. binding an AF_UNIX path that exists.
  * @example
  * ```ts
- * import { FileExistsError } from "./mod.ts";
+ * import { FileExistsError } from "@pysocket/pysocket";
  * console.log(new FileExistsError(17).message);
  * ```
  */
@@ -119,7 +119,7 @@ export class FileExistsError extends OSError {}
 /** Python's `FileNotFoundError` (ENOENT), e.g. connecting to a missing AF_UNIX path.
  * @example
  * ```ts
- * import { FileNotFoundError } from "./mod.ts";
+ * import { FileNotFoundError } from "@pysocket/pysocket";
  * console.log(new FileNotFoundError(2).message);
  * ```
  */
@@ -127,7 +127,7 @@ export class FileNotFoundError extends OSError {}
 /** Python's `InterruptedError` (EINTR); pysocket retries instead of raising it.
  * @example
  * ```ts
- * import { InterruptedError } from "./mod.ts";
+ * import { InterruptedError } from "@pysocket/pysocket";
  * console.log(new InterruptedError(4).message);
  * ```
  */
@@ -135,7 +135,7 @@ export class InterruptedError extends OSError {}
 /** Python's `IsADirectoryError` (EISDIR).
  * @example
  * ```ts
- * import { IsADirectoryError } from "./mod.ts";
+ * import { IsADirectoryError } from "@pysocket/pysocket";
  * console.log(new IsADirectoryError(21).message);
  * ```
  */
@@ -143,7 +143,7 @@ export class IsADirectoryError extends OSError {}
 /** Python's `NotADirectoryError` (ENOTDIR).
  * @example
  * ```ts
- * import { NotADirectoryError } from "./mod.ts";
+ * import { NotADirectoryError } from "@pysocket/pysocket";
  * console.log(new NotADirectoryError(20).message);
  * ```
  */
@@ -151,7 +151,7 @@ export class NotADirectoryError extends OSError {}
 /** Python's `PermissionError` (EACCES, EPERM), e.g. a raw socket without privileges.
  * @example
  * ```ts
- * import { PermissionError } from "./mod.ts";
+ * import { PermissionError } from "@pysocket/pysocket";
  * console.log(new PermissionError(1).message);
  * ```
  */
@@ -159,7 +159,7 @@ export class PermissionError extends OSError {}
 /** Python's `ProcessLookupError` (ESRCH).
  * @example
  * ```ts
- * import { ProcessLookupError } from "./mod.ts";
+ * import { ProcessLookupError } from "@pysocket/pysocket";
  * console.log(new ProcessLookupError(3).message);
  * ```
  */
@@ -170,7 +170,7 @@ export class ProcessLookupError extends OSError {}
  *
  * @example
  * ```ts
- * import { socketpair, TimeoutError } from "./mod.ts";
+ * import { socketpair, TimeoutError } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * a.settimeout(0.01);
  * try {
@@ -189,7 +189,7 @@ export class TimeoutError extends OSError {}
  *
  * @example
  * ```ts
- * import { gaierror, getaddrinfo } from "./mod.ts";
+ * import { gaierror, getaddrinfo } from "@pysocket/pysocket";
  * try {
  *   getaddrinfo("no.such.host.invalid", 80);
  * } catch (e) {
@@ -204,7 +204,7 @@ export class gaierror extends OSError {}
  *
  * @example
  * ```ts
- * import { gethostbyaddr, herror } from "./mod.ts";
+ * import { gethostbyaddr, herror } from "@pysocket/pysocket";
  * try {
  *   gethostbyaddr("192.0.2.1");
  * } catch (e) {
@@ -221,7 +221,7 @@ export class herror extends OSError {}
  *
  * @example
  * ```ts
- * import { SendfileNotAvailableError, sock_sendfile, socketpair } from "./mod.ts";
+ * import { SendfileNotAvailableError, sock_sendfile, socketpair } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * a.setblocking(false);
  * try {
@@ -293,7 +293,7 @@ export const errno = {
  *
  * @example
  * ```ts
- * import { errno, OSError, socket } from "./mod.ts";
+ * import { errno, OSError, socket } from "@pysocket/pysocket";
  * try {
  *   socket().connect(["127.0.0.1", 1]);
  * } catch (e) {

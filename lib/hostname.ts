@@ -15,7 +15,7 @@ import { raiseErrno } from "./errors.ts";
  * @throws {TypeError} for anything but a string or bytes
  * @example
  * ```ts ignore
- * import { gethostname, sethostname } from "./mod.ts";
+ * import { gethostname, sethostname } from "@pysocket/pysocket";
  * sethostname(gethostname()); // as root
  * ```
  */

@@ -38,7 +38,7 @@ function codePoints(s: string): number {
  *
  * @example
  * ```ts
- * import { socketpair } from "./mod.ts";
+ * import { socketpair } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * using f = a.makefile("rwb");
  * f.write("ping\n");
@@ -249,7 +249,7 @@ export class SocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.sendall("one\ntwo\n");
    * a.close();

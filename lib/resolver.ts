@@ -44,7 +44,7 @@ export type AddrInfoEntry = [
  * @throws {TypeError} for a host or port of the wrong type
  * @example
  * ```ts
- * import { getaddrinfo, SOCK_STREAM } from "./mod.ts";
+ * import { getaddrinfo, SOCK_STREAM } from "@pysocket/pysocket";
  * for (const [family, type, proto, canon, addr] of getaddrinfo("localhost", 80, 0, SOCK_STREAM)) {
  *   console.log(family, addr);
  * }
@@ -92,7 +92,7 @@ export function getaddrinfo(
  * @throws {TypeError} for a sockaddr of the wrong shape
  * @example
  * ```ts
- * import { getnameinfo, NI_NUMERICSERV } from "./mod.ts";
+ * import { getnameinfo, NI_NUMERICSERV } from "@pysocket/pysocket";
  * console.log(getnameinfo(["127.0.0.1", 80], NI_NUMERICSERV)); // ["localhost", "80"]
  * ```
  */
@@ -208,7 +208,7 @@ function hostError(code: number): herror {
  * @throws {gaierror} when the name does not resolve
  * @example
  * ```ts
- * import { gethostbyname } from "./mod.ts";
+ * import { gethostbyname } from "@pysocket/pysocket";
  * console.log(gethostbyname("localhost")); // "127.0.0.1"
  * ```
  */
@@ -228,7 +228,7 @@ function addressList(addrs: Uint8Array[], family: number): string[] {
  * @throws {gaierror} or {@link herror} when the name does not resolve
  * @example
  * ```ts
- * import { gethostbyname_ex } from "./mod.ts";
+ * import { gethostbyname_ex } from "@pysocket/pysocket";
  * console.log(gethostbyname_ex("localhost"));
  * ```
  */
@@ -249,7 +249,7 @@ export function gethostbyname_ex(hostname: string): [string, string[], string[]]
  * @throws {herror} when the address has no name; {@link gaierror} for a bad name
  * @example
  * ```ts
- * import { gethostbyaddr } from "./mod.ts";
+ * import { gethostbyaddr } from "@pysocket/pysocket";
  * console.log(gethostbyaddr("127.0.0.1")[0]); // "localhost"
  * ```
  */
@@ -268,7 +268,7 @@ export function gethostbyaddr(ip_address: string): [string, string[], string[]] 
  * @throws {OSError} when the OS cannot say
  * @example
  * ```ts
- * import { gethostname } from "./mod.ts";
+ * import { gethostname } from "@pysocket/pysocket";
  * console.log(gethostname());
  * ```
  */
@@ -286,7 +286,7 @@ export function gethostname(): string {
  * @returns the first name with a dot among the host's names, or the host name
  * @example
  * ```ts
- * import { getfqdn } from "./mod.ts";
+ * import { getfqdn } from "@pysocket/pysocket";
  * console.log(getfqdn());
  * ```
  */
@@ -323,7 +323,7 @@ function protoArg(v: unknown, fn: string): string | null {
  * @throws {OSError} "service/proto not found"
  * @example
  * ```ts
- * import { getservbyname } from "./mod.ts";
+ * import { getservbyname } from "@pysocket/pysocket";
  * console.log(getservbyname("http", "tcp")); // 80
  * ```
  */
@@ -349,7 +349,7 @@ export function getservbyname(servicename: string, protocolname: string | null =
  * @throws {RangeError} outside 0-65535
  * @example
  * ```ts
- * import { getservbyport } from "./mod.ts";
+ * import { getservbyport } from "@pysocket/pysocket";
  * console.log(getservbyport(80)); // "http"
  * ```
  */
@@ -370,7 +370,7 @@ export function getservbyport(port: number, protocolname: string | null = null):
  * @throws {OSError} "protocol not found"
  * @example
  * ```ts
- * import { getprotobyname } from "./mod.ts";
+ * import { getprotobyname } from "@pysocket/pysocket";
  * console.log(getprotobyname("udp")); // 17
  * ```
  */
@@ -390,7 +390,7 @@ export function getprotobyname(protocolname: string): number {
  * @throws {OSError} when the OS cannot list them
  * @example
  * ```ts
- * import { if_nameindex } from "./mod.ts";
+ * import { if_nameindex } from "@pysocket/pysocket";
  * console.log(if_nameindex()); // [[1, "lo"], ...]
  * ```
  */
@@ -408,7 +408,7 @@ export function if_nameindex(): [number, string][] {
  * @throws {OSError} "no interface with this name"
  * @example
  * ```ts
- * import { if_nametoindex } from "./mod.ts";
+ * import { if_nametoindex } from "@pysocket/pysocket";
  * console.log(if_nametoindex("lo")); // 1
  * ```
  */
@@ -437,7 +437,7 @@ export function if_nametoindex(if_name: string): number {
  * @throws {RangeError} for a negative index
  * @example
  * ```ts
- * import { if_indextoname } from "./mod.ts";
+ * import { if_indextoname } from "@pysocket/pysocket";
  * console.log(if_indextoname(1)); // "lo"
  * ```
  */

@@ -59,7 +59,7 @@ function listOf<T>(v: Iterable<T>): T[] {
  * @throws {OSError} EBADF for a closed descriptor
  * @example
  * ```ts
- * import { select, socketpair } from "./mod.ts";
+ * import { select, socketpair } from "@pysocket/pysocket";
  * const [a, b] = socketpair();
  * a.send("x");
  * const [r, w, x] = select([b], [a], [], 1);

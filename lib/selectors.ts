@@ -123,8 +123,8 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    * @throws {KeyError} when the file object is registered already
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_READ } from "./selectors.ts";
-   * import { socketpair } from "./mod.ts";
+   * import { DefaultSelector, EVENT_READ } from "@pysocket/pysocket/selectors";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * using sel = new DefaultSelector();
    * sel.register(a, EVENT_READ, "a's data");
@@ -163,8 +163,8 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    * @throws {KeyError} when it is not registered
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_READ } from "./selectors.ts";
-   * import { socket } from "./mod.ts";
+   * import { DefaultSelector, EVENT_READ } from "@pysocket/pysocket/selectors";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * using sel = new DefaultSelector();
    * sel.register(s, EVENT_READ);
@@ -189,8 +189,8 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    * @throws {RangeError} for bad events (Python's ValueError)
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_READ, EVENT_WRITE } from "./selectors.ts";
-   * import { socket } from "./mod.ts";
+   * import { DefaultSelector, EVENT_READ, EVENT_WRITE } from "@pysocket/pysocket/selectors";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * using sel = new DefaultSelector();
    * sel.register(s, EVENT_READ);
@@ -254,8 +254,8 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    * @throws {OSError} when the wait fails
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_READ, EVENT_WRITE } from "./selectors.ts";
-   * import { socketpair } from "./mod.ts";
+   * import { DefaultSelector, EVENT_READ, EVENT_WRITE } from "@pysocket/pysocket/selectors";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * using sel = new DefaultSelector();
    * sel.register(a, EVENT_READ | EVENT_WRITE);
@@ -290,8 +290,8 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    * @throws {Error} RuntimeError "Selector is closed" after close()
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_WRITE } from "./selectors.ts";
-   * import { socket } from "./mod.ts";
+   * import { DefaultSelector, EVENT_WRITE } from "@pysocket/pysocket/selectors";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * using sel = new DefaultSelector();
    * sel.register(s, EVENT_WRITE, 42);
@@ -312,8 +312,8 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    * @returns the mapping
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_READ } from "./selectors.ts";
-   * import { socket } from "./mod.ts";
+   * import { DefaultSelector, EVENT_READ } from "@pysocket/pysocket/selectors";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * using sel = new DefaultSelector();
    * sel.register(s, EVENT_READ);
@@ -343,7 +343,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    *
    * @example
    * ```ts
-   * import { DefaultSelector } from "./selectors.ts";
+   * import { DefaultSelector } from "@pysocket/pysocket/selectors";
    * const sel = new DefaultSelector();
    * sel.close();
    * console.log(sel.get_map()); // null
@@ -374,8 +374,8 @@ function runtimeError(message: string): Error {
  *
  * @example
  * ```ts
- * import { EVENT_WRITE, SelectSelector } from "./selectors.ts";
- * import { socket } from "./mod.ts";
+ * import { EVENT_WRITE, SelectSelector } from "@pysocket/pysocket/selectors";
+ * import { socket } from "@pysocket/pysocket";
  * using s = socket();
  * using sel = new SelectSelector();
  * sel.register(s, EVENT_WRITE);
@@ -422,8 +422,8 @@ function millis(timeout: unknown): number {
  *
  * @example
  * ```ts
- * import { EVENT_WRITE, PollSelector } from "./selectors.ts";
- * import { socket } from "./mod.ts";
+ * import { EVENT_WRITE, PollSelector } from "@pysocket/pysocket/selectors";
+ * import { socket } from "@pysocket/pysocket";
  * using s = socket();
  * using sel = new PollSelector();
  * sel.register(s, EVENT_WRITE);
@@ -472,8 +472,8 @@ const EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
  *
  * @example
  * ```ts
- * import { EpollSelector, EVENT_WRITE } from "./selectors.ts";
- * import { socket } from "./mod.ts";
+ * import { EpollSelector, EVENT_WRITE } from "@pysocket/pysocket/selectors";
+ * import { socket } from "@pysocket/pysocket";
  * using s = socket();
  * using sel = new EpollSelector();
  * sel.register(s, EVENT_WRITE);

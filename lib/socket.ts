@@ -137,7 +137,7 @@ let defaultTimeout: number | null = null;
  * @returns the timeout in seconds, or `null`
  * @example
  * ```ts
- * import { getdefaulttimeout } from "./mod.ts";
+ * import { getdefaulttimeout } from "@pysocket/pysocket";
  * console.log(getdefaulttimeout()); // null
  * ```
  */
@@ -154,7 +154,7 @@ export function getdefaulttimeout(): number | null {
  * @throws {TypeError} when it is not a number
  * @example
  * ```ts
- * import { setdefaulttimeout } from "./mod.ts";
+ * import { setdefaulttimeout } from "@pysocket/pysocket";
  * setdefaulttimeout(5);
  * setdefaulttimeout(null);
  * ```
@@ -234,7 +234,7 @@ function toCIntOf(v: unknown, name: string): number {
  *
  * @example
  * ```ts
- * import { AF_INET, SOCK_STREAM, Socket } from "./mod.ts";
+ * import { AF_INET, SOCK_STREAM, Socket } from "@pysocket/pysocket";
  * using srv = new Socket(AF_INET, SOCK_STREAM);
  * srv.bind(["127.0.0.1", 0]);
  * srv.listen();
@@ -323,7 +323,7 @@ export class Socket {
    * @throws {RangeError} when the socket is not non-blocking
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.setblocking(false);
    * b.setblocking(false);
@@ -348,7 +348,7 @@ export class Socket {
    * @throws {RangeError} when the socket is not non-blocking
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.setblocking(false);
    * const writer = a.writable.getWriter();
@@ -447,7 +447,7 @@ export class Socket {
    * @throws {OSError} when the OS reports an error other than ECONNRESET
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * const s = socket();
    * s.close();
    * s.close(); // no error
@@ -496,7 +496,7 @@ export class Socket {
    * @throws {OSError} when accept fails other than by the socket's closing
    * @example
    * ```ts
-   * import { create_connection, create_server } from "./mod.ts";
+   * import { create_connection, create_server } from "@pysocket/pysocket";
    * const srv = create_server(["127.0.0.1", 0]);
    * srv.setblocking(false);
    * const client = create_connection(srv.getsockname() as [string, number]);
@@ -538,7 +538,7 @@ export class Socket {
    *
    * @example
    * ```ts
-   * import { AF_INET, sock_recv, SOCK_DGRAM, socket } from "./mod.ts";
+   * import { AF_INET, sock_recv, SOCK_DGRAM, socket } from "@pysocket/pysocket";
    * const s = socket(AF_INET, SOCK_DGRAM);
    * s.bind(["127.0.0.1", 0]);
    * s.setblocking(false);
@@ -556,7 +556,7 @@ export class Socket {
    *
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * s.unref();
    * s.ref();
@@ -572,7 +572,7 @@ export class Socket {
    * @returns the descriptor; the socket now reads as closed
    * @example
    * ```ts
-   * import { close, socket } from "./mod.ts";
+   * import { close, socket } from "@pysocket/pysocket";
    * const fd = socket().detach();
    * close(fd);
    * ```
@@ -593,7 +593,7 @@ export class Socket {
    * @returns the descriptor number
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * console.log(s.fileno() >= 0);
    * ```
@@ -609,7 +609,7 @@ export class Socket {
    * @throws {OSError} when the descriptor is closed or the table is full
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * using d = s.dup();
    * console.log(d.fileno() !== s.fileno());
@@ -634,7 +634,7 @@ export class Socket {
    * @throws {RangeError} for a port outside 0-65535
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * s.bind(["127.0.0.1", 0]);
    * ```
@@ -653,7 +653,7 @@ export class Socket {
    * @throws {TimeoutError} when the timeout expires
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using srv = socket();
    * srv.bind(["127.0.0.1", 0]);
    * srv.listen();
@@ -673,7 +673,7 @@ export class Socket {
    * @returns 0, or the error code
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * console.log(s.connect_ex(["127.0.0.1", 1])); // 111 (ECONNREFUSED) on Linux
    * ```
@@ -709,7 +709,7 @@ export class Socket {
    * @throws {OSError} on a closed socket
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * s.bind(["127.0.0.1", 0]);
    * const [host, port] = s.getsockname() as [string, number];
@@ -728,7 +728,7 @@ export class Socket {
    * @throws {OSError} ENOTCONN when not connected
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * console.log(a.getpeername()); // "" (unnamed AF_UNIX peer)
    * a.close();
@@ -748,7 +748,7 @@ export class Socket {
    * @throws {OSError} when the socket cannot listen
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * s.bind(["127.0.0.1", 0]);
    * s.listen(5);
@@ -768,7 +768,7 @@ export class Socket {
    * @throws {TimeoutError} when the timeout expires
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using srv = socket();
    * srv.bind(["127.0.0.1", 0]);
    * srv.listen();
@@ -806,7 +806,7 @@ export class Socket {
    * @throws {OSError} for an unknown option, or a buflen out of range
    * @example
    * ```ts
-   * import { SO_TYPE, SOL_SOCKET, socket } from "./mod.ts";
+   * import { SO_TYPE, SOL_SOCKET, socket } from "@pysocket/pysocket";
    * using s = socket();
    * console.log(s.getsockopt(SOL_SOCKET, SO_TYPE)); // 1
    * ```
@@ -850,7 +850,7 @@ export class Socket {
    * @throws {TypeError} for a value of the wrong type
    * @example
    * ```ts
-   * import { SO_REUSEADDR, SOL_SOCKET, socket } from "./mod.ts";
+   * import { SO_REUSEADDR, SOL_SOCKET, socket } from "@pysocket/pysocket";
    * using s = socket();
    * s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
    * ```
@@ -917,7 +917,7 @@ export class Socket {
    * @throws {OSError} on a closed socket
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * s.setblocking(false);
    * console.log(s.getblocking(), s.gettimeout()); // false 0
@@ -934,7 +934,7 @@ export class Socket {
    * @returns `false` only when non-blocking
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * console.log(s.getblocking()); // true
    * ```
@@ -952,7 +952,7 @@ export class Socket {
    * @throws {OSError} on a closed socket
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * s.settimeout(2.5);
    * ```
@@ -967,7 +967,7 @@ export class Socket {
    * @returns the timeout
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * console.log(s.gettimeout()); // null
    * ```
@@ -983,7 +983,7 @@ export class Socket {
    * @throws {OSError} on a closed socket
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * console.log(s.get_inheritable()); // false
    * ```
@@ -1001,7 +1001,7 @@ export class Socket {
    * @throws {OSError} on a closed socket
    * @example
    * ```ts
-   * import { socket } from "./mod.ts";
+   * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * s.set_inheritable(true);
    * ```
@@ -1018,7 +1018,7 @@ export class Socket {
    * @throws {OSError} ENOTCONN when not connected
    * @example
    * ```ts
-   * import { SHUT_WR, socketpair } from "./mod.ts";
+   * import { SHUT_WR, socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.shutdown(SHUT_WR);
    * console.log(b.recv(10).length); // 0
@@ -1048,7 +1048,7 @@ export class Socket {
    * @throws {TimeoutError} when the timeout expires
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.sendall("hi");
    * console.log(new TextDecoder().decode(b.recv(1024))); // "hi"
@@ -1080,7 +1080,7 @@ export class Socket {
    * @throws {TypeError} when buffer is not a view or an ArrayBuffer
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.send(new Uint8Array([1, 2, 3]));
    * const buf = new Uint8Array(16);
@@ -1115,7 +1115,7 @@ export class Socket {
    * @throws {RangeError} for a negative bufsize
    * @example
    * ```ts
-   * import { AF_INET, SOCK_DGRAM, socket } from "./mod.ts";
+   * import { AF_INET, SOCK_DGRAM, socket } from "@pysocket/pysocket";
    * using a = socket(AF_INET, SOCK_DGRAM);
    * a.bind(["127.0.0.1", 0]);
    * using b = socket(AF_INET, SOCK_DGRAM);
@@ -1153,7 +1153,7 @@ export class Socket {
    * @throws {TypeError} when buffer is not a view or an ArrayBuffer
    * @example
    * ```ts
-   * import { AF_INET, SOCK_DGRAM, socket } from "./mod.ts";
+   * import { AF_INET, SOCK_DGRAM, socket } from "@pysocket/pysocket";
    * using a = socket(AF_INET, SOCK_DGRAM);
    * a.bind(["127.0.0.1", 0]);
    * a.sendto("x", a.getsockname());
@@ -1188,7 +1188,7 @@ export class Socket {
    * @throws {RangeError} for negative sizes
    * @example
    * ```ts
-   * import { CMSG_SPACE, socketpair } from "./mod.ts";
+   * import { CMSG_SPACE, socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.sendmsg(["hi"]);
    * const [data, anc, flags, addr] = b.recvmsg(16, CMSG_SPACE(4));
@@ -1221,7 +1221,7 @@ export class Socket {
    * @throws {TypeError} when buffers is not an iterable of views or ArrayBuffers
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.send("hello");
    * const head = new Uint8Array(2), rest = new Uint8Array(8);
@@ -1271,7 +1271,7 @@ export class Socket {
    * @throws {BrokenPipeError} when the peer is gone
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * console.log(a.send("abc")); // 3
    * a.close();
@@ -1296,7 +1296,7 @@ export class Socket {
    * @throws {BrokenPipeError} when the peer is gone
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.sendall("hello");
    * a.close();
@@ -1329,7 +1329,7 @@ export class Socket {
    * @throws {TypeError} without an address
    * @example
    * ```ts
-   * import { AF_INET, SOCK_DGRAM, socket } from "./mod.ts";
+   * import { AF_INET, SOCK_DGRAM, socket } from "@pysocket/pysocket";
    * using s = socket(AF_INET, SOCK_DGRAM);
    * s.sendto("ping", ["127.0.0.1", 9]);
    * ```
@@ -1361,9 +1361,9 @@ export class Socket {
    * @throws {OSError} when the OS rejects the message
    * @example
    * ```ts
-   * import { SCM_RIGHTS, SOL_SOCKET, socketpair } from "./mod.ts";
+   * import { SCM_RIGHTS, SOL_SOCKET, socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
-   * a.sendmsg(["fd follows"], [[SOL_SOCKET, SCM_RIGHTS, new Int32Array([0])]]);
+   * a.sendmsg(["fd follows"], [[SOL_SOCKET, SCM_RIGHTS!, new Int32Array([0])]]);
    * a.close();
    * b.close();
    * ```
@@ -1399,7 +1399,7 @@ export class Socket {
    * @throws {TypeError} when `op` is missing or negative, or `assoclen` negative
    * @example
    * ```ts ignore
-   * import { AF_ALG, ALG_OP_ENCRYPT, ALG_SET_KEY, SOCK_SEQPACKET, SOL_ALG, socket } from "./mod.ts";
+   * import { AF_ALG, ALG_OP_ENCRYPT, ALG_SET_KEY, SOCK_SEQPACKET, SOL_ALG, socket } from "@pysocket/pysocket";
    * using algo = socket(AF_ALG!, SOCK_SEQPACKET);
    * algo.bind(["skcipher", "cbc(aes)"]);
    * algo.setsockopt(SOL_ALG!, ALG_SET_KEY!, new Uint8Array(16));
@@ -1449,7 +1449,7 @@ export class Socket {
    * @throws {RangeError} for a non-stream or non-blocking socket, or bad offset/count
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * const sent = a.sendfile("/etc/hostname");
    * a.close();
@@ -1532,7 +1532,7 @@ export class Socket {
    * @throws {OSError} when Winsock refuses
    * @example
    * ```ts
-   * import { SIO_KEEPALIVE_VALS, socket } from "./mod.ts";
+   * import { SIO_KEEPALIVE_VALS, socket } from "@pysocket/pysocket";
    * using s = socket();
    * if (SIO_KEEPALIVE_VALS !== undefined) s.ioctl(SIO_KEEPALIVE_VALS, [1, 10_000, 3_000]);
    * ```
@@ -1569,7 +1569,7 @@ export class Socket {
    * @throws {OSError} when Winsock refuses
    * @example
    * ```ts
-   * import { fromshare, socket } from "./mod.ts";
+   * import { fromshare, socket } from "@pysocket/pysocket";
    * using s = socket();
    * if (Deno.build.os === "windows") fromshare(s.share(Deno.pid)).close();
    * ```
@@ -1592,7 +1592,7 @@ export class Socket {
    * @throws {RangeError} for an invalid mode
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * const w = a.makefile("w");
    * w.write("line\n");
@@ -1643,7 +1643,7 @@ export class Socket {
  * @throws {OSError} when the OS refuses
  * @example
  * ```ts
- * import { AF_INET6, socket, SOCK_DGRAM } from "./mod.ts";
+ * import { AF_INET6, socket, SOCK_DGRAM } from "@pysocket/pysocket";
  * using s = socket(AF_INET6, SOCK_DGRAM);
  * ```
  */

@@ -104,10 +104,10 @@ export abstract class BaseServer<R extends Request = Request> implements Disposa
    * @returns a promise settled once shutdown() has stopped the loop
    * @example
    * ```ts
-   * import { BaseRequestHandler, TCPServer } from "./socketserver.ts";
-   * import { create_connection } from "./mod.ts";
-   * class Hello extends BaseRequestHandler<import("./mod.ts").Socket> {
-   *   handle() {
+   * import { BaseRequestHandler, TCPServer } from "@pysocket/pysocket/socketserver";
+   * import { create_connection, type Socket } from "@pysocket/pysocket";
+   * class Hello extends BaseRequestHandler<Socket> {
+   *   override handle() {
    *     this.request.sendall("hello\n");
    *   }
    * }
@@ -169,7 +169,7 @@ export abstract class BaseServer<R extends Request = Request> implements Disposa
    * @returns a promise settled once the loop has stopped (at once if none runs)
    * @example
    * ```ts
-   * import { BaseRequestHandler, TCPServer } from "./socketserver.ts";
+   * import { BaseRequestHandler, TCPServer } from "@pysocket/pysocket/socketserver";
    * using server = new TCPServer(["127.0.0.1", 0], BaseRequestHandler);
    * const done = server.serve_forever(0.05);
    * await server.shutdown();
@@ -192,7 +192,7 @@ export abstract class BaseServer<R extends Request = Request> implements Disposa
    *
    * @example
    * ```ts
-   * import { BaseRequestHandler, TCPServer } from "./socketserver.ts";
+   * import { BaseRequestHandler, TCPServer } from "@pysocket/pysocket/socketserver";
    * using server = new TCPServer(["127.0.0.1", 0], BaseRequestHandler);
    * server.timeout = 0.01;
    * server.handle_request(); // nobody came: handle_timeout()
@@ -355,8 +355,8 @@ export type AsyncTaskServerClass<B extends ServerClass> =
  * @returns the class, for `class MyServer extends AsyncTaskMixIn(TCPServer) {}`
  * @example
  * ```ts
- * import { AsyncTaskMixIn, BaseRequestHandler, TCPServer } from "./socketserver.ts";
- * import { sock_recv, sock_sendall, type Socket } from "./mod.ts";
+ * import { AsyncTaskMixIn, BaseRequestHandler, TCPServer } from "@pysocket/pysocket/socketserver";
+ * import { sock_recv, sock_sendall, type Socket } from "@pysocket/pysocket";
  * class Echo extends BaseRequestHandler<Socket> {
  *   override async handle() {
  *     let data;
@@ -412,8 +412,8 @@ export function AsyncTaskMixIn<B extends ServerClass>(Base: B): AsyncTaskServerC
  *
  * @example
  * ```ts
- * import { StreamRequestHandler, TCPServer } from "./socketserver.ts";
- * import { create_connection } from "./mod.ts";
+ * import { StreamRequestHandler, TCPServer } from "@pysocket/pysocket/socketserver";
+ * import { create_connection } from "@pysocket/pysocket";
  * class Upper extends StreamRequestHandler {
  *   override handle() {
  *     const line = this.rfile.readline() as Uint8Array;
@@ -535,8 +535,8 @@ export class TCPServer<R extends Request = Socket> extends BaseServer<R> {
  *
  * @example
  * ```ts
- * import { DatagramRequestHandler, UDPServer } from "./socketserver.ts";
- * import { AF_INET, SOCK_DGRAM, socket } from "./mod.ts";
+ * import { DatagramRequestHandler, UDPServer } from "@pysocket/pysocket/socketserver";
+ * import { AF_INET, SOCK_DGRAM, socket } from "@pysocket/pysocket";
  * class Echo extends DatagramRequestHandler {
  *   override handle() {
  *     this.wfile.write(this.rfile.read());
