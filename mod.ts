@@ -128,6 +128,7 @@ export {
   fromfd,
   fromshare,
   has_dualstack_ipv6,
+  has_ipv6,
   recv_fds,
   send_fds,
   socketpair,
@@ -135,8 +136,6 @@ export {
 export { select, type Selectable } from "./lib/select.ts";
 export { sethostname } from "./lib/hostname.ts";
 
-/** Python's `socket.has_ipv6`: whether IPv6 is supported (always, here). */
-export const has_ipv6: boolean = true;
 export {
   type AsyncOptions,
   type SendfileOptions,

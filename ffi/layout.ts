@@ -12,8 +12,6 @@ export interface Layout {
   readonly sunPath: number;
   /** Size of struct sockaddr_in6. */
   readonly in6: number;
-  /** Byte order of the host (every supported target is little-endian). */
-  readonly littleEndian: true;
 }
 
 /** Linux (glibc, x86_64 and arm64). */
@@ -22,7 +20,6 @@ export const linux: Layout = {
   storage: 128,
   sunPath: 108,
   in6: 28,
-  littleEndian: true,
 };
 
 /** macOS (x86_64 and arm64): see tools/reference/darwin/darwin-layouts.md. */
@@ -31,7 +28,6 @@ export const darwin: Layout = {
   storage: 128,
   sunPath: 104,
   in6: 28,
-  littleEndian: true,
 };
 
 /** Windows (x86_64): see the mingw-w64 headers ws2def.h and afunix.h. */
@@ -40,5 +36,4 @@ export const windows: Layout = {
   storage: 128,
   sunPath: 108,
   in6: 28,
-  littleEndian: true,
 };

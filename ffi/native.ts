@@ -118,8 +118,20 @@ export interface EpollCalls {
 
 /** The native backend. */
 export interface Native {
+  /** The OS, for messages and for ffi/'s own choices: lib/ asks the facts below instead. */
   readonly os: "linux" | "darwin" | "windows";
   readonly layout: Layout;
+  /** The errno a non-blocking connect() reports while it goes on (Winsock: WSAEWOULDBLOCK). */
+  readonly connectInProgress: number;
+  /** Whether socketpair() is built from a loopback TCP connection, as on Windows, which has none. */
+  readonly socketpairEmulated: boolean;
+  /** Whether SO_REUSEADDR lets a second socket take a port that one holds (Windows), rather than
+   * only a port in TIME_WAIT. */
+  readonly reuseAddrSteals: boolean;
+  /** Whether error codes from 10000 up are Winsock's (Python says "[WinError 10061] ..."). */
+  readonly winsockErrors: boolean;
+  /** How the OS waits on many descriptors. */
+  readonly multiplexer: "epoll" | "kqueue" | "wsapoll";
   /** Python's socket constants for this OS. */
   readonly constants: Readonly<Record<string, number>>;
   /** Python's string constants for this OS (BDADDR_ANY and the like). */
@@ -197,6 +209,8 @@ export interface Native {
   sendfile(out: number, inFd: number, offset: BigInt64Array, count: number): number;
   /** Open a file read-only (for sendfile). */
   openRead(path: string): number;
+  /** The path a file: URL names, in this OS's spelling ("file:///C:/x" is "C:\\x" on Windows). */
+  pathOfFileUrl(url: URL): string;
   /** pread: read at an offset without moving the file position. */
   pread(fd: number, buf: Uint8Array, offset: number): number;
 
@@ -205,8 +219,6 @@ export interface Native {
   /** Wait on many: fills `revents`, returns the count ready or -1. */
   poll(fds: number[], events: number[], revents: number[], timeoutMs: number): number;
 
-  /** 1 if non-blocking, 0 if not, -1 on error. */
-  getNonblocking(fd: number): number;
   setNonblocking(fd: number, on: boolean): number;
   /** 1 if inheritable (no close-on-exec), 0 if not, -1 on error. */
   getInheritable(fd: number): number;

@@ -212,14 +212,6 @@ export function toUInt32Mask(v: unknown): number {
   return toInt(v) >>> 0; // ToUint32 takes the exact value modulo 2**32
 }
 
-/** A C unsigned int argument. */
-export function toCUInt(v: unknown): number {
-  const n = toInt(v);
-  if (n < 0) throw new RangeError("can't convert negative value to unsigned int");
-  if (n > 0xffffffff) throw new RangeError("Python int too large to convert to C unsigned long");
-  return n;
-}
-
 /** A Py_ssize_t argument that sizes no buffer (CMSG_LEN's): any integer of 64 bits. */
 export function toSsize(v: unknown): number {
   const n = toInt(v);

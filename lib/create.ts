@@ -142,7 +142,7 @@ export function create_server(address: Address, options: CreateServerOptions = {
   try {
     // As Python: on Windows SO_REUSEADDR would let another socket take the
     // port while this one holds it, so it is set only elsewhere.
-    if (native.os !== "windows") {
+    if (!native.reuseAddrSteals) {
       try {
         sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
       } catch (e) {
@@ -170,6 +170,9 @@ export function create_server(address: Address, options: CreateServerOptions = {
     throw e;
   }
 }
+
+/** Python's `socket.has_ipv6`: whether IPv6 is supported (always, here). */
+export const has_ipv6: boolean = true;
 
 /**
  * Whether one AF_INET6 socket can accept both IPv4 and IPv6 connections.
@@ -213,16 +216,16 @@ export function has_dualstack_ipv6(): boolean {
  * ```
  */
 export function socketpair(
-  family: number = native.os === "windows" ? C.AF_INET : C.AF_UNIX,
+  family: number = native.socketpairEmulated ? C.AF_INET : C.AF_UNIX,
   type: number = C.SOCK_STREAM,
   proto = 0,
 ): [Socket, Socket] {
   const fds = new Int32Array(2);
   // As Python's socketpair(family=None): None is the default family.
-  if (family === null) family = native.os === "windows" ? C.AF_INET : C.AF_UNIX;
+  if (family === null) family = native.socketpairEmulated ? C.AF_INET : C.AF_UNIX;
   family = toCInt(family);
   type = toCInt(type);
-  if (native.os === "windows") {
+  if (native.socketpairEmulated) {
     // Windows has no socketpair(): Python's socket.py builds one from a
     // loopback TCP connection, and refuses what that cannot be.
     if (family !== C.AF_INET && family !== C.AF_INET6) {

@@ -274,17 +274,11 @@ export const errno = {
   EINTR: E.EINTR,
   EAGAIN: E.EAGAIN,
   EWOULDBLOCK: E.EWOULDBLOCK ?? E.EAGAIN,
-  EINPROGRESS: E.EINPROGRESS,
   /** What a non-blocking connect() reports while it goes on: Winsock says WSAEWOULDBLOCK. */
-  CONNECTING: native.os === "windows" ? E.EWOULDBLOCK : E.EINPROGRESS,
+  CONNECTING: native.connectInProgress,
   EBADF: E.EBADF,
   EINVAL: E.EINVAL,
-  ENOTCONN: E.ENOTCONN,
-  EISCONN: E.EISCONN,
-  EAFNOSUPPORT: E.EAFNOSUPPORT,
   ENOSYS: E.ENOSYS,
-  ENXIO: E.ENXIO,
-  EPIPE: E.EPIPE,
 } as const;
 
 /**
@@ -307,7 +301,7 @@ export const errnoNames: Readonly<Record<string, number>> = Object.freeze({ ...n
 export function osError(code: number, strerror?: string): OSError {
   const cls = byErrno.get(code) ?? OSError;
   const e = new cls(code, strerror);
-  if (native.os === "windows" && code >= 10000) {
+  if (native.winsockErrors && code >= 10000) {
     // Python names a Windows error code as such: "[WinError 10061] ...".
     e.winerror = code;
     e.message = `[WinError ${code}] ${e.strerror}`;

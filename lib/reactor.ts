@@ -86,7 +86,7 @@ function getPoller(): Poller {
     poller = made;
   }
   if (poller === null) {
-    throw new TypeError(`the async socket functions are not available on ${native.os} yet`);
+    throw new TypeError("the async socket functions are not available on this system");
   }
   return poller;
 }

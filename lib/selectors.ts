@@ -492,7 +492,7 @@ export class EpollSelector<T = unknown> extends BaseSelector<T> {
    */
   constructor() {
     super();
-    if (native.epoll === null) throw new Error(`epoll is not available on ${native.os}`);
+    if (native.epoll === null) throw new Error("epoll is not available on this system");
     this.#epoll = native.epoll;
     this.#epfd = this.#epoll.create();
     if (this.#epfd < 0) raiseErrno();
@@ -562,6 +562,7 @@ export class EpollSelector<T = unknown> extends BaseSelector<T> {
  */
 export const DefaultSelector: new <T = unknown>() => BaseSelector<T> = native.epoll !== null
   ? EpollSelector
-  : native.os === "windows"
+  // Python on Windows has no select.poll, though the OS has WSAPoll.
+  : native.multiplexer === "wsapoll"
   ? SelectSelector
   : PollSelector;

@@ -104,10 +104,7 @@ function isInt(v: unknown): v is number {
 /** The path of a file: URL, in this OS's spelling ("/C:/x" is "C:\\x" on Windows). */
 function pathOf(url: URL): string {
   if (url.protocol !== "file:") throw new TypeError(`must be a file: URL (got ${url.href})`);
-  const path = decodeURIComponent(url.pathname);
-  if (N.os !== "windows") return path;
-  const unc = url.hostname ? `\\\\${url.hostname}` : "";
-  return unc + (unc ? path : path.replace(/^\/([A-Za-z]:)/, "$1")).replaceAll("/", "\\");
+  return N.pathOfFileUrl(url);
 }
 
 /**
@@ -202,10 +199,6 @@ function ancItem(item: unknown): AncData {
 /** Flags as a C int; integers pass at the cost of one comparison. */
 function flagsOf(v: unknown): number {
   return typeof v === "number" && (v | 0) === v ? v | 0 : toCInt(v);
-}
-
-function now(): number {
-  return performance.now();
 }
 
 // Scratch buffers shared by every socket: a call fills and reads them before
@@ -396,7 +389,7 @@ export class Socket {
   /** Waits for readiness until `deadline` (ms, performance.now clock; Infinity: forever). */
   #wait(writing: boolean, deadline: number): void {
     for (;;) {
-      const left = deadline - now();
+      const left = deadline - performance.now();
       if (left <= 0) throw timedOut();
       const ms = deadline === Infinity ? -1 : Math.min(Math.ceil(left), 0x7fffffff);
       const r = N.poll1(this.#fd, writing ? SYS.POLLOUT : SYS.POLLIN, ms);
@@ -418,7 +411,7 @@ export class Socket {
         const blocked = e === E.EAGAIN || e === E.EWOULDBLOCK;
         if (!t) throw blocked ? wouldBlock(e) : osError(e);
         if (!blocked) throw osError(e);
-        if (deadline < 0) deadline = now() + t * 1000;
+        if (deadline < 0) deadline = performance.now() + t * 1000;
         this.#wait(writing, deadline);
       }
       const r = op();
@@ -690,7 +683,7 @@ export class Socket {
     if (e === E.EINTR || (e === E.CONNECTING && t)) {
       // The connection goes on in the background: wait for it, then ask how it went.
       try {
-        this.#wait(true, t ? now() + t * 1000 : Infinity);
+        this.#wait(true, t ? performance.now() + t * 1000 : Infinity);
       } catch (err) {
         if (!raise && err instanceof OSError) return err.errno ?? E.EWOULDBLOCK;
         throw err;
@@ -1306,7 +1299,7 @@ export class Socket {
   sendall(data: Data, flags = 0): void {
     const buf = toBytes(data);
     flags = flagsOf(flags);
-    const deadline = this.#timeout ? now() + this.#timeout * 1000 : -1;
+    const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : -1;
     let off = 0;
     // At least one send, as Python: sending nothing on a closed or
     // unconnected socket fails as sending something does.
@@ -1490,7 +1483,7 @@ export class Socket {
 
   #sendfile(fd: number, start: number, count: number): number {
     const offset = new BigInt64Array([BigInt(start)]);
-    const deadline = this.#timeout ? now() + this.#timeout * 1000 : -1;
+    const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : -1;
     let total = 0;
     while (total < count) {
       const want = Math.min(count - total, 0x40000000);

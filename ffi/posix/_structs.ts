@@ -22,7 +22,6 @@ export interface Platform {
   strings: Readonly<Record<string, string>>;
   errnos: Readonly<Record<string, number>>;
   sys: SysValues;
-  O_NONBLOCK: number;
   O_CLOEXEC: number;
   F_DUPFD_CLOEXEC: number;
   FIONBIO: number;
@@ -61,7 +60,6 @@ export const linux: Platform = {
     cmsgHeader: 16,
     cmsgAlign: 8,
   },
-  O_NONBLOCK: 0o4000,
   O_CLOEXEC: 0o2000000,
   F_DUPFD_CLOEXEC: 1030,
   FIONBIO: 0x5421,
@@ -88,7 +86,6 @@ export const darwin: Platform = {
   strings: darwinStrings,
   errnos: darwinErrnos,
   sys: { ...POLL, SOCK_NONBLOCK: 0, SOCK_CLOEXEC: 0, cmsgHeader: 12, cmsgAlign: 4 },
-  O_NONBLOCK: darwinSystem.O_NONBLOCK,
   O_CLOEXEC: darwinSystem.O_CLOEXEC,
   F_DUPFD_CLOEXEC: darwinSystem.F_DUPFD_CLOEXEC,
   FIONBIO: darwinSystem.FIONBIO,

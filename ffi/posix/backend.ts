@@ -52,7 +52,7 @@ function timeoutSpec(): (us: number) => Uint8Array {
 }
 
 // The same on Linux and macOS (fcntl.h).
-const F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, FD_CLOEXEC = 1;
+const F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
 /** Linux returns at most this much from one read or write. */
 const MAX_IO = 0x7ffff000;
 
@@ -489,6 +489,11 @@ export function loadPosix(): Native {
     strings: p.strings,
     errnos: p.errnos,
     sys: p.sys,
+    connectInProgress: p.errnos.EINPROGRESS,
+    socketpairEmulated: false,
+    reuseAddrSteals: false,
+    winsockErrors: false,
+    multiplexer: p.os === "linux" ? "epoll" : "kqueue",
 
     errno: () => saved,
     strerror: (code) => readCString(c.strerror(code)),
@@ -582,6 +587,7 @@ export function loadPosix(): Native {
       return r;
     },
     openRead: (path) => c.open(cstr(path), p.O_CLOEXEC),
+    pathOfFileUrl: (url) => decodeURIComponent(url.pathname),
     pread: (fd, buf, offset) => c.pread(fd, buf, clamp(byteLengthOf(buf)), BigInt(offset)),
 
     poll1(fd, events, timeoutMs) {
@@ -603,10 +609,6 @@ export function loadPosix(): Native {
       return r;
     },
 
-    getNonblocking(fd) {
-      const f = fcntl(fd, F_GETFL, 0);
-      return f < 0 ? -1 : (f & p.O_NONBLOCK ? 1 : 0);
-    },
     setNonblocking(fd, on) {
       // One ioctl instead of fcntl's read-modify-write, as CPython does.
       intArg[0] = on ? 1 : 0;

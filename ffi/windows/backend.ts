@@ -177,8 +177,6 @@ export function loadWindows(): Native {
 
   // Files opened for sendfile's fallback are kernel32 handles, not sockets.
   const files = new Set<number>();
-  // Windows cannot say whether a socket is non-blocking, so the backend remembers.
-  const nonblocking = new Set<number>();
 
   function newSocket(family: number, type: number, proto: number, info: Uint8Array | null) {
     return handle(ws.WSASocketW(
@@ -373,6 +371,11 @@ export function loadWindows(): Native {
     strings,
     errnos,
     sys,
+    connectInProgress: errnos.EWOULDBLOCK,
+    socketpairEmulated: true,
+    reuseAddrSteals: true,
+    winsockErrors: true,
+    multiplexer: "wsapoll",
 
     errno: () => last,
     strerror: (code) => code >= 10000 ? systemMessage(code) : readCString(crt.strerror(code)),
@@ -383,7 +386,6 @@ export function loadWindows(): Native {
     socket: (family, type, proto) => newSocket(family, type, proto, null),
     socketpair,
     close(fd) {
-      nonblocking.delete(fd);
       if (files.delete(fd)) return win32(k32.CloseHandle(BigInt(fd)));
       return check(ws.closesocket(BigInt(fd)));
     },
@@ -448,6 +450,12 @@ export function loadWindows(): Native {
       if (h >= 0) files.add(h);
       return h;
     },
+    pathOfFileUrl(url) {
+      // "file:///C:/x" is C:\x; "file://host/share/x" is \\host\share\x.
+      const path = decodeURIComponent(url.pathname);
+      const unc = url.hostname ? `\\\\${url.hostname}` : "";
+      return unc + (unc ? path : path.replace(/^\/([A-Za-z]:)/, "$1")).replaceAll("/", "\\");
+    },
     pread(fd, buf, offset) {
       // An OVERLAPPED with the offset makes ReadFile read there on a synchronous handle.
       const ov = new Uint8Array(OV.size);
@@ -479,13 +487,9 @@ export function loadWindows(): Native {
       return r;
     },
 
-    getNonblocking: (fd) => nonblocking.has(fd) ? 1 : 0,
     setNonblocking(fd, on) {
       one[0] = on ? 1 : 0;
-      if (check(ws.ioctlsocket(BigInt(fd), FIONBIO, oneBytes)) < 0) return -1;
-      if (on) nonblocking.add(fd);
-      else nonblocking.delete(fd);
-      return 0;
+      return check(ws.ioctlsocket(BigInt(fd), FIONBIO, oneBytes)) < 0 ? -1 : 0;
     },
     getInheritable(fd) {
       if (win32(k32.GetHandleInformation(BigInt(fd), oneBytes)) < 0) return -1;
