@@ -83,12 +83,12 @@ export {
   type AncData,
   type Data,
   getdefaulttimeout,
-  type SendfileSource,
   setdefaulttimeout,
   Socket,
   socket,
   SocketType,
 } from "./lib/socket.ts";
+export { type SendfileSource } from "./lib/_sendfile.ts";
 export { SocketFile } from "./lib/io.ts";
 export {
   CMSG_LEN,
@@ -148,5 +148,5 @@ export {
   sock_sendall,
   sock_sendfile,
   sock_sendto,
-} from "./lib/async.ts";
-export { toConn, toDuplex, type ToDuplexOptions } from "./lib/conn.ts";
+} from "./lib/async/sock.ts";
+export { toConn, toDuplex, type ToDuplexOptions } from "./lib/async/conn.ts";

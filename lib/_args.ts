@@ -446,3 +446,8 @@ export function fsName(v: unknown, bytesAsIs = false): Uint8Array {
   }
   throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(v)}`);
 }
+
+/** Whether a value is a Python int: an integral number, a bigint or a bool. */
+export function isInt(v: unknown): v is number {
+  return Number.isInteger(v) || typeof v === "bigint" || typeof v === "boolean";
+}

@@ -7,7 +7,7 @@ import { items, pyType, repr, toBuffer, toCInt, truthy } from "./_args.ts";
 import { CMSG_LEN } from "./convert.ts";
 import { OSError, osError, raiseErrno } from "./errors.ts";
 import { type AddrInfoEntry, getaddrinfo } from "./resolver.ts";
-import { forget } from "./reactor.ts";
+import { forget } from "./async/reactor.ts";
 import { type Data, Socket, toFd } from "./socket.ts";
 
 const C = native.constants;

@@ -5,9 +5,9 @@ import { native } from "../ffi/mod.ts";
 import { type Address, codec } from "./address.ts";
 import {
   argType,
-  cText,
   intoView,
   isBytesLike,
+  isInt,
   items,
   pyName,
   pyType,
@@ -19,7 +19,6 @@ import {
   toCLong,
   toInt,
   toSize,
-  toSsize,
   toTimeout,
   toUInt32Mask,
 } from "./_args.ts";
@@ -27,9 +26,11 @@ import { errno as E, OSError, osError, raiseErrno, timedOut, wouldBlock } from "
 import { pyRepr } from "./_repr.ts";
 import { isLarge, receiveBuffer, received } from "./_received.ts";
 import { SocketFile } from "./io.ts";
-import { forget, setRef } from "./reactor.ts";
-import { readableOf, writableOf } from "./streams.ts";
-import { sock_accept } from "./async.ts";
+import { forget, setRef } from "./async/reactor.ts";
+import { readableOf, writableOf } from "./async/streams.ts";
+import { sock_accept } from "./async/sock.ts";
+import { brand } from "./_brand.ts";
+import { fileChunks, type SendfileSource, sendfileSource } from "./_sendfile.ts";
 
 const N = native;
 const C = native.constants;
@@ -40,90 +41,6 @@ export type AncData = [level: number, type: number, data: Uint8Array];
 
 /** Data a send accepts: bytes, any view or buffer, or a string sent as UTF-8. */
 export type Data = ArrayBufferView | ArrayBuffer | string;
-
-/** A file for `sendfile`: a descriptor, a path, or an object with `fileno()`. */
-export type SendfileSource = number | string | URL | { fileno(): number };
-
-/** The file of a sendfile, opened when it was given by path; close() lets go of it. */
-export interface SendfileFile {
-  fd: number;
-  start: number;
-  /** How many bytes at most (Infinity: to the end). */
-  count: number;
-  close(): void;
-}
-
-/**
- * Checks sendfile's arguments as Python does and finds the descriptor to
- * read, opening a path (which close() then closes).
- */
-export function sendfileSource(
-  type: number,
-  file: SendfileSource,
-  offset: number,
-  count: number | null | undefined,
-): SendfileFile {
-  // asyncio's checks, in its order (Socket.sendfile has made Python's own first).
-  if (type !== C.SOCK_STREAM) throw new RangeError("only SOCK_STREAM type sockets are supported");
-  if (count !== null && count !== undefined) {
-    if (!isInt(count)) {
-      throw new TypeError(`count must be a positive integer (got ${repr(count)})`);
-    }
-    if (count <= 0) throw new RangeError(`count must be a positive integer (got ${repr(count)})`);
-  }
-  if (!isInt(offset)) {
-    throw new TypeError(`offset must be a non-negative integer (got ${repr(offset)})`);
-  }
-  if (offset < 0) {
-    throw new RangeError(`offset must be a non-negative integer (got ${repr(offset)})`);
-  }
-  const start = toSize(offset);
-  if (count !== null && count !== undefined) toSsize(count);
-  const limit = count === null || count === undefined ? Infinity : Number(count);
-  if (typeof file === "string" || file instanceof URL) {
-    const path = cText(file instanceof URL ? pathOf(file) : file, "embedded null byte");
-    const fd = N.openRead(path);
-    if (fd < 0) raiseErrno();
-    return { fd, start, count: limit, close: () => void N.close(fd) };
-  }
-  if (typeof file === "number" || typeof file === "bigint" || typeof file === "boolean") {
-    return { fd: toCInt(file), start, count: limit, close: () => {} };
-  }
-  const fileno = (file as { fileno?: unknown } | null)?.fileno;
-  if (typeof fileno !== "function") {
-    throw new TypeError(`'${pyType(file)}' object has no attribute 'fileno'`);
-  }
-  return { fd: toCInt(fileno.call(file)), start, count: limit, close: () => {} };
-}
-
-/** Whether a value is a Python int: an integral number, a bigint or a bool. */
-function isInt(v: unknown): v is number {
-  return Number.isInteger(v) || typeof v === "bigint" || typeof v === "boolean";
-}
-
-/** The path of a file: URL, in this OS's spelling ("/C:/x" is "C:\\x" on Windows). */
-function pathOf(url: URL): string {
-  if (url.protocol !== "file:") throw new TypeError(`must be a file: URL (got ${url.href})`);
-  return N.pathOfFileUrl(url);
-}
-
-/**
- * Reads `count` bytes (or to the end) of a file from `start`, 64 KiB at a
- * time: sendfile's way where the OS cannot send a file itself. Each chunk is
- * valid until the next is read.
- */
-export function* fileChunks(fd: number, start: number, count: number): Generator<Uint8Array> {
-  const chunk = new Uint8Array(Math.min(count, 65536));
-  for (let total = 0; total < count;) {
-    const part = count - total < chunk.byteLength ? chunk.subarray(0, count - total) : chunk;
-    let n = N.pread(fd, part, start + total);
-    while (n < 0 && N.errno() === E.EINTR) n = N.pread(fd, part, start + total);
-    if (n < 0) raiseErrno();
-    if (n === 0) return;
-    yield part.subarray(0, n);
-    total += n;
-  }
-}
 
 let defaultTimeout: number | null = null;
 
@@ -300,6 +217,7 @@ export class Socket {
     this.#held.text =
       `<socket.socket fd=${this.#fd}, family=${family}, type=${this.#type}, proto=${proto}>`;
     finalizer.register(this, this.#held, this);
+    brand(this);
     try {
       if (SYS.SOCK_NONBLOCK && type & SYS.SOCK_NONBLOCK) this.#timeout = 0;
       else if (defaultTimeout !== null) this.#setTimeout(defaultTimeout);

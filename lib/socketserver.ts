@@ -16,7 +16,7 @@ import { pyRepr } from "./_repr.ts";
 import * as C from "./constants.ts";
 import { OSError } from "./errors.ts";
 import type { SocketFile } from "./io.ts";
-import { readiness } from "./reactor.ts";
+import { readiness } from "./async/reactor.ts";
 import { select } from "./select.ts";
 import type { Address } from "./address.ts";
 import { type Data, Socket } from "./socket.ts";

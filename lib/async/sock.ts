@@ -2,12 +2,14 @@
 // each tries its call at once and, only when that would block, waits for the
 // reactor without blocking the event loop.
 
-import { native } from "../ffi/mod.ts";
-import { BlockingIOError, errno as E, osError, SendfileNotAvailableError } from "./errors.ts";
+import { native } from "../../ffi/mod.ts";
+import { BlockingIOError, errno as E, osError, SendfileNotAvailableError } from "../errors.ts";
 import { park, readiness, type Waiter, watch, yieldIfDue } from "./reactor.ts";
-import { intoView, toBytes } from "./_args.ts";
-import type { Address } from "./address.ts";
-import { type Data, fileChunks, type SendfileSource, sendfileSource, Socket } from "./socket.ts";
+import { intoView, toBytes } from "../_args.ts";
+import type { Address } from "../address.ts";
+import type { Data, Socket } from "../socket.ts";
+import { fileChunks, type SendfileSource, sendfileSource } from "../_sendfile.ts";
+import { isSocket } from "../_brand.ts";
 
 const N = native;
 const { SOL_SOCKET, SO_ERROR } = N.constants;
@@ -24,7 +26,7 @@ const NO_OPTIONS: AsyncOptions = Object.freeze({});
 const SENT: Promise<void> = Promise.resolve();
 
 function checkNonblocking(sock: Socket): void {
-  if (!(sock instanceof Socket)) throw new TypeError("a socket object is required");
+  if (!isSocket(sock)) throw new TypeError("a socket object is required");
   if (sock.gettimeout() !== 0) throw new RangeError("the socket must be non-blocking");
 }
 

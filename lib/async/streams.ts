@@ -1,10 +1,10 @@
 // Web streams over a stream socket, on the reactor's async path, so pysocket
 // sockets plug into pipeTo, TextDecoderStream and friends.
 
-import { native } from "../ffi/mod.ts";
-import { sock_recv, sock_recv_into, sock_sendall } from "./async.ts";
-import type { Socket } from "./socket.ts";
-import { transferable } from "./_received.ts";
+import { native } from "../../ffi/mod.ts";
+import { sock_recv, sock_recv_into, sock_sendall } from "./sock.ts";
+import type { Socket } from "../socket.ts";
+import { transferable } from "../_received.ts";
 
 const { SHUT_RD, SHUT_WR } = native.constants;
 

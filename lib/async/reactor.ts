@@ -34,9 +34,9 @@
 //   held up (a heartbeat timer that should have run has not), and then it is
 //   an immediate that the heartbeat sets, so that every due timer runs first.
 
-import { native } from "../ffi/mod.ts";
-import type { Poller } from "../ffi/native.ts";
-import { errno as E, osError } from "./errors.ts";
+import { native } from "../../ffi/mod.ts";
+import type { Poller } from "../../ffi/native.ts";
+import { errno as E, osError } from "../errors.ts";
 
 /** What waits at the gate: `run` when it opens. */
 export interface Parked {

@@ -3,11 +3,12 @@
 // else that takes a Node socket). Both run on the async path.
 
 import type { Duplex } from "node:stream";
-import { native } from "../ffi/mod.ts";
-import { sock_recv, sock_recv_into, sock_sendall } from "./async.ts";
-import type { Address } from "./address.ts";
-import { errnoNames, OSError, osError } from "./errors.ts";
-import { Socket } from "./socket.ts";
+import { native } from "../../ffi/mod.ts";
+import { sock_recv, sock_recv_into, sock_sendall } from "./sock.ts";
+import type { Address } from "../address.ts";
+import { errnoNames, OSError, osError } from "../errors.ts";
+import type { Socket } from "../socket.ts";
+import { isSocket } from "../_brand.ts";
 
 const C = native.constants;
 
@@ -16,7 +17,7 @@ type ConnAddr = Deno.NetAddr | Deno.UnixAddr;
 
 /** Checks that `sock` can back a connection object: an open, non-blocking stream socket. */
 function checkStream(sock: Socket, caller: string): void {
-  if (!(sock instanceof Socket)) throw new TypeError(`${caller}() needs a socket object`);
+  if (!isSocket(sock)) throw new TypeError(`${caller}() needs a socket object`);
   if (sock.fileno() < 0) throw osError(native.errnos.EBADF);
   if (sock.gettimeout() !== 0) throw new RangeError("the socket must be non-blocking");
   if (sock.type !== C.SOCK_STREAM) {
