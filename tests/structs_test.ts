@@ -7,12 +7,10 @@ import assert from "node:assert/strict";
 import {
   cmsgAlign,
   darwin,
-  decodeAddrinfo,
   decodeCmsgs,
   decodeKevent,
   decodeMsghdr,
   encodeCmsgs,
-  encodeHints,
   encodeKevent,
   encodeMsghdr,
   kevent,
@@ -20,6 +18,7 @@ import {
   linux,
   type Platform,
 } from "../ffi/posix/_structs.ts";
+import { decodeAddrinfo, encodeHints } from "../ffi/_c_data.ts";
 import { variadicArgs, variadicOnStack, variadicSymbols } from "../ffi/posix/symbols.ts";
 import * as socket from "../mod.ts";
 

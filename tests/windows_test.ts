@@ -50,6 +50,8 @@ Deno.test("the Windows constant, errno and struct tables match what mingw-w64 co
     addrtype: at("hostent.h_addrtype"),
     length: at("hostent.h_length"),
     addrList: at("hostent.h_addr_list"),
+    // h_addrtype's width: h_length follows it directly.
+    intSize: at("hostent.h_length")! - at("hostent.h_addrtype")!,
   });
   assert.deepEqual(structs.servent, { proto: at("servent.s_proto"), port: at("servent.s_port") });
   assert.deepEqual(structs.protoent, { proto: at("protoent.p_proto") });

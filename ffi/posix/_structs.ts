@@ -4,6 +4,7 @@
 
 import { darwin as darwinLayout, type Layout, linux as linuxLayout } from "../layout.ts";
 import type { Cmsg, SysValues } from "../native.ts";
+import type { AddrinfoLayout, HostentLayout } from "../_c_data.ts";
 import { constants as linuxConstants, strings as linuxStrings } from "./constants_linux.ts";
 import { errnos as linuxErrnos } from "./errno_linux.ts";
 import {
@@ -28,7 +29,9 @@ export interface Platform {
   /** SO_NOSIGPIPE, set on every new socket where sockets raise SIGPIPE; 0 if not needed. */
   SO_NOSIGPIPE: number;
   /** struct addrinfo offsets. */
-  ai: { addrlen: number; addr: number; canonname: number; next: number; size: number };
+  ai: AddrinfoLayout;
+  /** struct hostent offsets. */
+  hostent: HostentLayout;
   /** struct msghdr offsets and the width of its size fields. */
   msg: {
     size: number;
@@ -65,6 +68,7 @@ export const linux: Platform = {
   FIONBIO: 0x5421,
   SO_NOSIGPIPE: 0,
   ai: { addrlen: 16, addr: 24, canonname: 32, next: 40, size: 48 },
+  hostent: { aliases: 8, addrtype: 16, length: 20, addrList: 24, intSize: 4 },
   msg: {
     size: 56,
     namelen: 8,
@@ -91,6 +95,7 @@ export const darwin: Platform = {
   FIONBIO: darwinSystem.FIONBIO,
   SO_NOSIGPIPE: darwinSystem.SO_NOSIGPIPE,
   ai: { addrlen: 16, canonname: 24, addr: 32, next: 40, size: 48 },
+  hostent: { aliases: 8, addrtype: 16, length: 20, addrList: 24, intSize: 4 },
   msg: {
     size: 48,
     namelen: 8,
@@ -187,50 +192,6 @@ export function decodeCmsgs(p: Platform, control: Uint8Array, length: number): C
     off += cmsgAlign(p, len);
   }
   return out;
-}
-
-/** The fields of a struct addrinfo; pointers as addresses. */
-export interface AddrinfoFields {
-  flags: number;
-  family: number;
-  socktype: number;
-  protocol: number;
-  addrlen: number;
-  canonname: bigint;
-  addr: bigint;
-  next: bigint;
-}
-
-/** Codes the hints argument of getaddrinfo. */
-export function encodeHints(
-  p: Pick<Platform, "ai">,
-  flags: number,
-  family: number,
-  socktype: number,
-  protocol: number,
-): Uint8Array {
-  const hints = new Uint8Array(p.ai.size);
-  const dv = new DataView(hints.buffer);
-  dv.setInt32(0, flags, true);
-  dv.setInt32(4, family, true);
-  dv.setInt32(8, socktype, true);
-  dv.setInt32(12, protocol, true);
-  return hints;
-}
-
-/** Reads one struct addrinfo. */
-export function decodeAddrinfo(p: Pick<Platform, "ai">, bytes: Uint8Array): AddrinfoFields {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return {
-    flags: dv.getInt32(0, true),
-    family: dv.getInt32(4, true),
-    socktype: dv.getInt32(8, true),
-    protocol: dv.getInt32(12, true),
-    addrlen: dv.getUint32(p.ai.addrlen, true),
-    canonname: dv.getBigUint64(p.ai.canonname, true),
-    addr: dv.getBigUint64(p.ai.addr, true),
-    next: dv.getBigUint64(p.ai.next, true),
-  };
 }
 
 /** struct kevent on macOS (x86_64 and arm64; packed to 4, but every field is naturally placed). */

@@ -5,11 +5,13 @@ import type { EpollCalls, HostEnt, MsgIn, Native, Poller } from "../native.ts";
 import {
   byteLengthOf,
   cstr,
+  decodeHostent,
+  encodeHints,
   nameinfo,
-  openLibrary,
   readAddrinfo,
   readCString,
-} from "../_memory.ts";
+} from "../_c_data.ts";
+import { openLibrary } from "../_library.ts";
 import {
   darwinSymbols,
   linuxSymbols,
@@ -24,7 +26,6 @@ import {
   decodeKevent,
   decodeMsghdr,
   encodeCmsgs,
-  encodeHints,
   encodeKevent,
   encodeMsghdr,
   kevent,
@@ -208,38 +209,11 @@ export function loadPosix(): Native {
     return BigInt(n > MAX_IO ? MAX_IO : n);
   }
 
-  function decodeHostent(h: Deno.UnsafePointerView): HostEnt {
-    const name = readCString(h.getPointer(0));
-    const aliases: string[] = [];
-    const al = h.getPointer(8);
-    if (al !== null) {
-      const v = new Deno.UnsafePointerView(al);
-      for (let i = 0;; i += 8) {
-        const s = v.getPointer(i);
-        if (s === null) break;
-        aliases.push(readCString(s));
-      }
-    }
-    const addrtype = h.getInt32(16);
-    const length = h.getInt32(20);
-    const addrs: Uint8Array[] = [];
-    const list = h.getPointer(24);
-    if (list !== null) {
-      const v = new Deno.UnsafePointerView(list);
-      for (let i = 0;; i += 8) {
-        const a = v.getPointer(i);
-        if (a === null) break;
-        addrs.push(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(a, length)).slice());
-      }
-    }
-    return { name, aliases, addrtype, addrs };
-  }
-
   // macOS: the non-reentrant calls, with h_errno read from the global that
   // dlsym finds (RTLD_DEFAULT is (void *)-2 there).
   let hErrno: Int32Array | null | undefined;
   function hostentOf(h: Deno.PointerValue): [number, HostEnt | null] {
-    if (h !== null) return [0, decodeHostent(new Deno.UnsafePointerView(h))];
+    if (h !== null) return [0, decodeHostent(new Deno.UnsafePointerView(h), p.hostent)];
     if (hErrno === undefined) {
       const at = c.dlsym!(Deno.UnsafePointer.create(0xfffffffffffffffen), cstr("h_errno"));
       hErrno = at === null ? null : new Int32Array(Deno.UnsafePointerView.getArrayBuffer(at, 4));
@@ -258,7 +232,10 @@ export function loadPosix(): Native {
       const r = call(ret, buf, result, herr);
       if (r === p.errnos.ERANGE) continue;
       if (result[0] === 0n) return [herr[0] || 1, null];
-      return [0, decodeHostent(new Deno.UnsafePointerView(Deno.UnsafePointer.create(result[0])!))];
+      return [
+        0,
+        decodeHostent(new Deno.UnsafePointerView(Deno.UnsafePointer.create(result[0])!), p.hostent),
+      ];
     }
     return [1, null];
   }

@@ -9,13 +9,14 @@ import { windows as layout } from "../layout.ts";
 import {
   byteLengthOf,
   cstr,
+  decodeHostent,
+  encodeHints,
   nameinfo,
-  openLibrary,
   readAddrinfo,
   readCString,
-} from "../_memory.ts";
+} from "../_c_data.ts";
+import { openLibrary } from "../_library.ts";
 import type { HostEnt, MsgIn, Native, Poller, SysValues } from "../native.ts";
-import { encodeHints } from "../posix/_structs.ts";
 import { constants, strings } from "./constants.ts";
 import { errnos } from "./errno.ts";
 import { iphlpapiSymbols, kernel32Symbols, ws2Symbols } from "./symbols.ts";
@@ -26,7 +27,7 @@ export const addrinfoLayout = { ai: { addrlen: 16, canonname: 24, addr: 32, next
 /** The other Win64 structs the backend reads or writes (checked against mingw-w64 in tests). */
 export const structs = {
   pollfd: { size: 16, events: 8, revents: 10 },
-  hostent: { aliases: 8, addrtype: 16, length: 18, addrList: 24 },
+  hostent: { aliases: 8, addrtype: 16, length: 18, addrList: 24, intSize: 2 },
   servent: { proto: 16, port: 24 },
   protoent: { proto: 16 },
   protocolInfo: { size: 628, family: 76, type: 88, proto: 92 },
@@ -189,30 +190,9 @@ export function loadWindows(): Native {
     ));
   }
 
-  function decodeHostent(h: Deno.UnsafePointerView): HostEnt {
-    const list = (p: Deno.PointerValue, read: (q: Deno.PointerValue) => void) => {
-      if (p === null) return;
-      const v = new Deno.UnsafePointerView(p);
-      for (let i = 0;; i += 8) {
-        const q = v.getPointer(i);
-        if (q === null) break;
-        read(q);
-      }
-    };
-    const aliases: string[] = [];
-    list(h.getPointer(HE.aliases), (q) => aliases.push(readCString(q)));
-    const addrtype = h.getInt16(HE.addrtype);
-    const length = h.getInt16(HE.length);
-    const addrs: Uint8Array[] = [];
-    list(h.getPointer(HE.addrList), (q) => {
-      addrs.push(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(q!, length)).slice());
-    });
-    return { name: readCString(h.getPointer(0)), aliases, addrtype, addrs };
-  }
-
   function hostent(h: Deno.PointerValue): [number, HostEnt | null] {
     if (h === null) return [ws.WSAGetLastError() || 11001, null];
-    return [0, decodeHostent(new Deno.UnsafePointerView(h))];
+    return [0, decodeHostent(new Deno.UnsafePointerView(h), HE)];
   }
 
   /** socketpair for Windows, as Python's socket.py does it: a loopback TCP connection. */
