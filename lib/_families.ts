@@ -6,7 +6,7 @@
 // linux/can.h, if_alg.h, vm_sockets.h, tipc.h, qrtr.h and BlueZ's headers;
 // they are tested in the kernel lane (tests/families/) against the guest's
 // python3. SOCKADDR_HV (hvsocket.h) and sockaddr_ctl (sys/kern_control.h)
-// are tested by their bytes (tests/tables_test.ts).
+// are tested by their bytes (tests/tables_test.ts, tests/families/pf_system_test.ts).
 
 import { fsName, pyType } from "./_args.ts";
 import { OSError } from "./errors.ts";
@@ -36,10 +36,34 @@ export interface FamilyNumbers {
   sysprotoControl: number;
 }
 
-/** Interface names and numbers, for CAN. */
+/** Interface names and numbers, for CAN; and kernel control ids, for PF_SYSTEM. */
 export interface Interfaces {
   if_nametoindex(name: string): number;
   if_indextoname(index: number): string | null;
+  /**
+   * macOS: CTLIOCGINFO with a struct ctl_info request (from ctlInfoRequest)
+   * on a PF_SYSTEM socket; the control's id, or -1 when the call fails.
+   * Absent where there is no such call to make (no native layer gives it yet).
+   */
+  ctl_id?(request: Uint8Array): number;
+}
+
+/** macOS's CTLIOCGINFO: _IOWR('N', 3, struct ctl_info), a 100-byte request. */
+export const CTLIOCGINFO = 0xc0644e03;
+
+/**
+ * The struct ctl_info that CTLIOCGINFO reads for a kernel control's name, as
+ * CPython fills it: u_int32_t ctl_id, then char ctl_name[96] with the name
+ * strncpy'd in (a name of all 96 bytes has no NUL; the kernel refuses it).
+ *
+ * @param name the name, as PyUnicode_FSConverter gives it (UTF-8, no NUL)
+ * @throws {RangeError} (Python's ValueError) for a name over 96 bytes
+ */
+export function ctlInfoRequest(name: Uint8Array): Uint8Array {
+  if (name.byteLength > 96) throw new RangeError("provided string is too long");
+  const request = new Uint8Array(100);
+  request.set(name, 4);
+  return request;
 }
 
 /** An AF_CAN address: `[interface]` (CAN_RAW, CAN_BCM), `[interface, rx_addr, tx_addr]` (CAN_ISOTP) or `[interface, name, pgn, addr]` (CAN_J1939). */
@@ -405,15 +429,26 @@ export function encodeFamily(
     if (proto !== F.sysprotoControl) {
       throw new OSError(`${caller}(): unsupported PF_SYSTEM protocol`);
     }
-    // A control's name needs an ioctl on the socket (CTLIOCGINFO): only the pair form is here.
-    if (!Array.isArray(addr) || addr.length !== 2) {
-      throw new TypeError(`${caller}(): PF_SYSTEM address must be a str or a pair (id, unit)`);
+    let id: number, unit = 0;
+    if (typeof addr === "string") { // PyUnicode_Check: a str names the control
+      const request = ctlInfoRequest(fsName(addr));
+      if (!interfaces.ctl_id) {
+        throw new OSError(
+          `${caller}(): PF_SYSTEM control names are not supported yet (CTLIOCGINFO); pass (id, unit)`,
+        );
+      }
+      id = interfaces.ctl_id(request);
+      if (id < 0) throw new OSError("cannot find kernel control with provided name");
+    } else {
+      // PyArg_ParseTuple "II": any failure gives this one message.
+      const message = `${caller}(): PF_SYSTEM address must be a str or a pair (id, unit)`;
+      if (!Array.isArray(addr) || addr.length !== 2) throw new TypeError(message);
+      [id, unit] = orMessage(message, () => addr.map((v) => masked(v, 32) as number));
     }
-    const id = masked(addr[0], 32) as number, unit = masked(addr[1], 32) as number;
     head(32); // sockaddr_ctl: sc_len, sc_family, ss_sysaddr, sc_id, sc_unit, sc_reserved[5]
     dv.setUint16(2, 2, true); // AF_SYS_CONTROL
     dv.setUint32(4, id, true);
-    dv.setUint32(8, unit, true);
+    dv.setUint32(8, unit, true); // 0 for a name, as CPython
     return 32;
   }
   return -1;
