@@ -6,7 +6,7 @@
 // linux/can.h, if_alg.h, vm_sockets.h, tipc.h, qrtr.h and BlueZ's headers;
 // they are tested in the kernel lane (tests/families/) against the guest's
 // python3. SOCKADDR_HV (hvsocket.h) and sockaddr_ctl (sys/kern_control.h)
-// are tested by their bytes (tests/tables_test.ts).
+// are tested by their bytes (tests/tables_test.ts, tests/families/pf_system_test.ts).
 
 import { fsName, pyType } from "./_args.ts";
 import { OSError } from "./errors.ts";
@@ -36,10 +36,34 @@ export interface FamilyNumbers {
   sysprotoControl: number;
 }
 
-/** Interface names and numbers, for CAN. */
+/** Interface names and numbers, for CAN; and kernel control ids, for PF_SYSTEM. */
 export interface Interfaces {
   if_nametoindex(name: string): number;
   if_indextoname(index: number): string | null;
+  /**
+   * macOS: CTLIOCGINFO with a struct ctl_info request (from ctlInfoRequest)
+   * on a PF_SYSTEM socket; the control's id, or -1 when the call fails.
+   * Absent where there is no such call to make (no native layer gives it yet).
+   */
+  ctl_id?(request: Uint8Array): number;
+}
+
+/** macOS's CTLIOCGINFO: _IOWR('N', 3, struct ctl_info), a 100-byte request. */
+export const CTLIOCGINFO = 0xc0644e03;
+
+/**
+ * The struct ctl_info that CTLIOCGINFO reads for a kernel control's name, as
+ * CPython fills it: u_int32_t ctl_id, then char ctl_name[96] with the name
+ * strncpy'd in (a name of all 96 bytes has no NUL; the kernel refuses it).
+ *
+ * @param name the name, as PyUnicode_FSConverter gives it (UTF-8, no NUL)
+ * @throws {RangeError} (Python's ValueError) for a name over 96 bytes
+ */
+export function ctlInfoRequest(name: Uint8Array): Uint8Array {
+  if (name.byteLength > 96) throw new RangeError("provided string is too long");
+  const request = new Uint8Array(100);
+  request.set(name, 4);
+  return request;
 }
 
 /** An AF_CAN address: `[interface]` (CAN_RAW, CAN_BCM), `[interface, rx_addr, tx_addr]` (CAN_ISOTP) or `[interface, name, pgn, addr]` (CAN_J1939). */
@@ -139,13 +163,44 @@ function tuple(
   return addr as unknown[];
 }
 
-/** "XX:XX:XX:XX:XX:XX" as bdaddr_t: six bytes, last first. */
-function bdaddr(text: string): Uint8Array {
-  const m =
-    /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/
-      .exec(text);
-  if (m === null) throw new OSError("bad bluetooth address");
-  return Uint8Array.from(m.slice(1).reverse(), (h) => parseInt(h, 16));
+/**
+ * A bdaddr's text as bdaddr_t (six bytes, last first), read as CPython's
+ * setbdaddr() reads it: sscanf(text, "%X:%X:%X:%X:%X:%X%c") must fill six
+ * and no more, each under 256. So glibc's %X rules hold: leading white
+ * space, a sign, a 0x prefix and any number of digits, wrapped to unsigned
+ * int ("0x:1:2:3:4:5" and "100000000:0:0:0:0:0" are good addresses).
+ */
+function bdaddr(text: Uint8Array): Uint8Array {
+  const end = text.indexOf(0); // a C string
+  const b = end < 0 ? text : text.subarray(0, end);
+  const bad = () => new OSError("bad bluetooth address");
+  const hex = (c: number) =>
+    c >= 0x30 && c <= 0x39
+      ? c - 0x30
+      : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66
+      ? (c | 0x20) - 87
+      : -1;
+  const out = new Uint8Array(6);
+  let i = 0;
+  for (let k = 0; k < 6; k++) {
+    if (k > 0 && b[i++] !== 0x3a) throw bad(); // ':'
+    while (b[i] === 0x20 || (b[i] >= 0x09 && b[i] <= 0x0d)) i++;
+    const negative = b[i] === 0x2d;
+    if (b[i] === 0x2b || b[i] === 0x2d) i++;
+    let digits = 0;
+    // "0x" counts as a 0 even with no hex digit after it, as in glibc.
+    if (b[i] === 0x30 && (b[i + 1] | 0x20) === 0x78) i += 2, digits++;
+    let v = 0n;
+    for (; i < b.length && hex(b[i]) >= 0; i++, digits++) v = v * 16n + BigInt(hex(b[i]));
+    if (digits === 0) throw bad();
+    // strtoul's unsigned long (ULONG_MAX on overflow, negated mod 2**64), stored in an unsigned int.
+    v = v > 0xffffffffffffffffn ? 0xffffffffffffffffn : negative ? BigInt.asUintN(64, -v) : v;
+    const byte = Number(BigInt.asUintN(32, v));
+    if (byte > 255) throw bad();
+    out[5 - k] = byte;
+  }
+  if (i < b.length) throw bad(); // %c matched: text after the sixth number
+  return out;
 }
 
 function bdaddrText(b: Uint8Array): string {
@@ -304,14 +359,18 @@ export function encodeFamily(
   if (family === F.bluetooth) {
     const wrong = () => new OSError(`${caller}(): wrong format`);
     if (proto === F.btL2cap || proto === F.btRfcomm) {
-      if (!Array.isArray(addr) || addr.length !== 2 || typeof addr[0] !== "string") throw wrong();
+      // PyArg's "s": a str with no NUL that encodes to UTF-8; any failure is "wrong format".
+      if (
+        !Array.isArray(addr) || addr.length !== 2 || typeof addr[0] !== "string" ||
+        addr[0].includes("\0") || !addr[0].isWellFormed()
+      ) throw wrong();
       let n: number;
       try {
         n = cInt(addr[1], "argument 2");
       } catch {
         throw wrong();
       }
-      const b = bdaddr(addr[0]);
+      const b = bdaddr(encoder.encode(addr[0]));
       if (proto === F.btL2cap) {
         head(14);
         dv.setUint16(2, n & 0xffff, true); // psm
@@ -337,9 +396,8 @@ export function encodeFamily(
       return 6;
     }
     if (proto === F.btSco) {
-      if (!(addr instanceof Uint8Array)) throw wrong();
-      const end = addr.indexOf(0);
-      const b = bdaddr(decoder.decode(end < 0 ? addr : addr.subarray(0, end)));
+      if (!(addr instanceof Uint8Array)) throw wrong(); // PyBytes_Check: bytes only, not a str
+      const b = bdaddr(addr);
       head(8);
       out.set(b, 2);
       return 8;
@@ -371,15 +429,26 @@ export function encodeFamily(
     if (proto !== F.sysprotoControl) {
       throw new OSError(`${caller}(): unsupported PF_SYSTEM protocol`);
     }
-    // A control's name needs an ioctl on the socket (CTLIOCGINFO): only the pair form is here.
-    if (!Array.isArray(addr) || addr.length !== 2) {
-      throw new TypeError(`${caller}(): PF_SYSTEM address must be a str or a pair (id, unit)`);
+    let id: number, unit = 0;
+    if (typeof addr === "string") { // PyUnicode_Check: a str names the control
+      const request = ctlInfoRequest(fsName(addr));
+      if (!interfaces.ctl_id) {
+        throw new OSError(
+          `${caller}(): PF_SYSTEM control names are not supported yet (CTLIOCGINFO); pass (id, unit)`,
+        );
+      }
+      id = interfaces.ctl_id(request);
+      if (id < 0) throw new OSError("cannot find kernel control with provided name");
+    } else {
+      // PyArg_ParseTuple "II": any failure gives this one message.
+      const message = `${caller}(): PF_SYSTEM address must be a str or a pair (id, unit)`;
+      if (!Array.isArray(addr) || addr.length !== 2) throw new TypeError(message);
+      [id, unit] = orMessage(message, () => addr.map((v) => masked(v, 32) as number));
     }
-    const id = masked(addr[0], 32) as number, unit = masked(addr[1], 32) as number;
     head(32); // sockaddr_ctl: sc_len, sc_family, ss_sysaddr, sc_id, sc_unit, sc_reserved[5]
     dv.setUint16(2, 2, true); // AF_SYS_CONTROL
     dv.setUint32(4, id, true);
-    dv.setUint32(8, unit, true);
+    dv.setUint32(8, unit, true); // 0 for a name, as CPython
     return 32;
   }
   return -1;

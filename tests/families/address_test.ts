@@ -5,7 +5,7 @@
 // alike at socket(); the kernel lane (.ci/kernel) runs them for real.
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
-import { jsName, openFds, python, windows } from "../_helpers.ts";
+import { jsName, openFds, python, pythons, windows } from "../_helpers.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -29,6 +29,7 @@ const TIPC: [string, string, string] = ["AF_TIPC", "SOCK_RDM", "0"];
 const HCI: [string, string, string] = ["AF_BLUETOOTH", "SOCK_RAW", "BTPROTO_HCI"];
 const L2CAP: [string, string, string] = ["AF_BLUETOOTH", "SOCK_SEQPACKET", "BTPROTO_L2CAP"];
 const RFCOMM: [string, string, string] = ["AF_BLUETOOTH", "SOCK_STREAM", "BTPROTO_RFCOMM"];
+const SCO: [string, string, string] = ["AF_BLUETOOTH", "SOCK_SEQPACKET", "BTPROTO_SCO"];
 const RDS: [string, string, string] = ["AF_RDS", "SOCK_SEQPACKET", "0"];
 const QRTR: [string, string, string] = ["AF_QIPCRTR", "SOCK_DGRAM", "0"];
 
@@ -302,10 +303,161 @@ const cases: Case[] = [
     `s.bind(("00:00:00:00:00:00",))`,
     (s) => s.bind(["00:00:00:00:00:00"] as Any),
   ],
+  [
+    "L2CAP bind a 0x-prefixed bdaddr",
+    L2CAP,
+    `s.bind(("0x12:34:56:78:9a:bc", 0)); r = s.getsockname()`,
+    (s) => {
+      s.bind(["0x12:34:56:78:9a:bc", 0]);
+      return s.getsockname();
+    },
+  ],
+  [
+    "L2CAP bind a NUL in the bdaddr",
+    L2CAP,
+    `s.bind(("00:00:00:00:00:00\\0", 0))`,
+    (s) => s.bind(["00:00:00:00:00:00\0", 0]),
+  ],
+  [
+    "L2CAP bind a bytes bdaddr",
+    L2CAP,
+    `s.bind((b"00:00:00:00:00:00", 0))`,
+    (s) => s.bind([te.encode("00:00:00:00:00:00"), 0] as Any),
+  ],
+  [
+    "RFCOMM bind a spaced bdaddr",
+    RFCOMM,
+    `s.bind((" 1: 2:3:4:5:6", 3)); r = s.getsockname()`,
+    (s) => {
+      s.bind([" 1: 2:3:4:5:6", 3]);
+      return s.getsockname();
+    },
+  ],
   ["RFCOMM bind", RFCOMM, `s.bind(("00:00:00:00:00:00", 3)); r = s.getsockname()`, (s) => {
     s.bind(["00:00:00:00:00:00", 3]);
     return s.getsockname();
   }],
+  // SCO takes a bdaddr alone, as bytes (Python 3.11 to 3.14), which
+  // setbdaddr() reads with sscanf("%X:%X:%X:%X:%X:%X%c"). The kernel binds any
+  // address without a device (sco_sock_bind only copies it) and routes only
+  // on connect, so no controller is needed for these.
+  [
+    "SCO bind BDADDR_ANY, getsockname",
+    SCO,
+    `s.bind(b"00:00:00:00:00:00"); r = s.getsockname()`,
+    (s) => {
+      s.bind(te.encode("00:00:00:00:00:00") as Any);
+      return s.getsockname();
+    },
+  ],
+  [
+    "SCO bind an address, getsockname",
+    SCO,
+    `s.bind(b"12:34:56:78:9a:bc"); r = s.getsockname()`,
+    (s) => {
+      s.bind(te.encode("12:34:56:78:9a:bc") as Any);
+      return s.getsockname();
+    },
+  ],
+  ["SCO getsockname unbound", SCO, `r = s.getsockname()`, (s) => s.getsockname()],
+  ["SCO getpeername unconnected", SCO, `r = s.getpeername()`, (s) => s.getpeername()],
+  ["SCO bind twice", SCO, `s.bind(b"00:00:00:00:00:00"); s.bind(b"00:00:00:00:00:01")`, (s) => {
+    s.bind(te.encode("00:00:00:00:00:00") as Any);
+    s.bind(te.encode("00:00:00:00:00:01") as Any);
+  }],
+  ["SCO bind a str", SCO, `s.bind("00:00:00:00:00:00")`, (s) => s.bind("00:00:00:00:00:00")],
+  [
+    "SCO bind a 1-tuple",
+    SCO,
+    `s.bind((b"00:00:00:00:00:00",))`,
+    (s) => s.bind([te.encode("00:00:00:00:00:00")] as Any),
+  ],
+  [
+    "SCO bind an L2CAP pair",
+    SCO,
+    `s.bind(("00:00:00:00:00:00", 1))`,
+    (s) => s.bind(["00:00:00:00:00:00", 1]),
+  ],
+  ["SCO bind an int", SCO, `s.bind(0)`, (s) => s.bind(0 as Any)],
+  ["SCO bind None", SCO, `s.bind(None)`, (s) => s.bind(null as Any)],
+  ...([
+    ["short", "00:00:00"],
+    ["empty", ""],
+    ["non-hex", "zz:00:00:00:00:00"],
+    ["trailing text", "00:00:00:00:00:00x"],
+    ["trailing space", "00:00:00:00:00:00 "],
+    ["byte over 255", "100:00:00:00:00:00"],
+    ["3-digit byte", "012:034:056:078:09a:0bc"],
+    ["0x-prefixed", "0x12:0X34:56:78:9a:bc"],
+    ["spaced", " 12: 34:\t56:78:9a:bc"],
+    ["signed", "+12:-0:56:78:9a:bc"],
+    ["negative", "-1:00:00:00:00:00"],
+    ["seven groups", "00:00:00:00:00:00:00"],
+    ["dashes", "00-00-00-00-00-00"],
+    ["NUL then text", "12:34:56:78:9a:bc\0junk"],
+  ] as const).map(([what, text]): Case => [
+    `SCO bind a ${what} bdaddr`,
+    SCO,
+    `s.bind(${JSON.stringify(text)}.encode()); r = s.getsockname()`,
+    (s) => {
+      s.bind(te.encode(text) as Any);
+      return s.getsockname();
+    },
+  ]),
+  [
+    "SCO listen unbound",
+    SCO,
+    `s.listen()`,
+    (s) => s.listen(),
+  ],
+  [
+    "SCO listen, accept times out",
+    SCO,
+    `s.bind(b"00:00:00:00:00:00"); s.listen(); s.settimeout(0.05); s.accept()`,
+    (s) => {
+      s.bind(te.encode("00:00:00:00:00:00") as Any);
+      s.listen();
+      s.settimeout(0.05);
+      return s.accept();
+    },
+  ],
+  // No controller: the kernel finds no route (hci_get_route) at once.
+  [
+    "SCO connect an address",
+    SCO,
+    `s.connect(b"12:34:56:78:9a:bc")`,
+    (s) => s.connect(te.encode("12:34:56:78:9a:bc") as Any),
+  ],
+  [
+    "SCO connect a str",
+    SCO,
+    `s.connect("12:34:56:78:9a:bc")`,
+    (s) => s.connect("12:34:56:78:9a:bc"),
+  ],
+  [
+    "SCO connect_ex an address",
+    SCO,
+    `r = s.connect_ex(b"12:34:56:78:9a:bc")`,
+    (s) => s.connect_ex(te.encode("12:34:56:78:9a:bc") as Any),
+  ],
+  [
+    "SCO connect_ex a tuple",
+    SCO,
+    `r = s.connect_ex(("12:34:56:78:9a:bc", 1))`,
+    (s) => s.connect_ex(["12:34:56:78:9a:bc", 1]),
+  ],
+  [
+    "SCO sendto a str",
+    SCO,
+    `s.sendto(b"x", "12:34:56:78:9a:bc")`,
+    (s) => s.sendto("x", "12:34:56:78:9a:bc"),
+  ],
+  [
+    "SCO sendto unconnected",
+    SCO,
+    `s.sendto(b"x", b"12:34:56:78:9a:bc")`,
+    (s) => s.sendto("x", te.encode("12:34:56:78:9a:bc") as Any),
+  ],
   [
     "RDS datagram on loopback",
     RDS,
@@ -371,14 +523,27 @@ function norm(v: unknown): unknown {
 Deno.test("the other families' addresses code and decode as python3's, call for call", {
   ignore: windows,
 }, () => {
-  const input = JSON.stringify(cases.map(([label, kind, code]) => [label, kind, code]));
-  const py = python<unknown[][]>(`INPUT = ${JSON.stringify(input)}\n` + PY);
+  const ask = (list: Case[], command?: string) =>
+    python<unknown[][]>(
+      `INPUT = ${JSON.stringify(JSON.stringify(list.map(([l, k, code]) => [l, k, code])))}\n` + PY,
+      command,
+    );
+  const py = ask(cases);
+  // Where python3 lacks a name (pyenv's builds have no Bluetooth), ask the
+  // other pythons here (Debian's has it): on a kernel that refuses the family
+  // that still checks that both refuse it alike.
+  for (const { command } of pythons().slice(1)) {
+    const missing = cases.flatMap((_, i) => py[i][0] === "MISSING" ? [i] : []);
+    if (missing.length === 0) break;
+    const more = ask(missing.map((i) => cases[i]), command);
+    missing.forEach((i, j) => py[i] = more[j]);
+  }
   const before = openFds();
   const mismatches: string[] = [];
   let ran = 0;
   cases.forEach(([label, kind, , fn], i) => {
     const want = py[i];
-    if (want[0] === "MISSING") return; // this python3 build lacks a name (pyenv's: Bluetooth)
+    if (want[0] === "MISSING") return; // no python3 here has the name
     let s: S;
     try {
       s = open(...kind);
@@ -408,7 +573,12 @@ Deno.test("the other families' addresses code and decode as python3's, call for 
       );
     }
   });
-  console.log(`${ran} of ${cases.length} cases ran on this kernel`);
+  const refused = py.filter((o) => o[0] === "SOCKET").length;
+  const missing = py.filter((o) => o[0] === "MISSING").length;
+  console.log(
+    `${ran} of ${cases.length} cases ran on this kernel; ${refused} skipped, their family ` +
+      `refused at socket() by both; ${missing} skipped, no python3 here has their names`,
+  );
   assert.deepEqual(mismatches, []);
   assert.equal(openFds(), before);
 });

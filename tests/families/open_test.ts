@@ -5,7 +5,7 @@
 // open it, with the same family, type and protocol.
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
-import { jsName, openFds, type Outcome, outcome, python, windows } from "../_helpers.ts";
+import { jsName, openFds, type Outcome, outcome, python, pythons, windows } from "../_helpers.ts";
 
 // [label, family, type, protocol] by Python's names.
 const kinds: [string, string, string, string][] = [
@@ -17,6 +17,9 @@ const kinds: [string, string, string, string][] = [
   ["VM sockets", "AF_VSOCK", "SOCK_STREAM", "0"],
   ["TIPC", "AF_TIPC", "SOCK_RDM", "0"],
   ["Bluetooth HCI", "AF_BLUETOOTH", "SOCK_RAW", "BTPROTO_HCI"],
+  ["Bluetooth L2CAP", "AF_BLUETOOTH", "SOCK_SEQPACKET", "BTPROTO_L2CAP"],
+  ["Bluetooth RFCOMM", "AF_BLUETOOTH", "SOCK_STREAM", "BTPROTO_RFCOMM"],
+  ["Bluetooth SCO", "AF_BLUETOOTH", "SOCK_SEQPACKET", "BTPROTO_SCO"],
   ["RDS", "AF_RDS", "SOCK_SEQPACKET", "0"],
   ["Qualcomm IPC router", "AF_QIPCRTR", "SOCK_DGRAM", "0"],
 ];
@@ -27,10 +30,13 @@ const value = (name: string): number =>
 Deno.test("each family CPython has opens in pysocket as in python3, or is refused alike", {
   ignore: windows, // these are Linux's families
 }, () => {
-  const py = python<Record<string, Outcome | [string, number, number, number]>>(`
+  type Opened = Outcome | [string, number, number, number];
+  const ask = (list: typeof kinds, command?: string) =>
+    python<Record<string, Opened>>(
+      `
 import json, socket
 out = {}
-for label, f, t, p in ${JSON.stringify(kinds)}:
+for label, f, t, p in ${JSON.stringify(list)}:
     if not all(hasattr(socket, n) for n in (f, t, p) if n != "0"):
         out[label] = ["MISSING"]  # a build without it (pyenv's has no Bluetooth)
         continue
@@ -40,7 +46,16 @@ for label, f, t, p in ${JSON.stringify(kinds)}:
     except OSError as e:
         out[label] = [type(e).__name__, e.errno, str(e)]
 print(json.dumps(out))
-`);
+`,
+      command,
+    );
+  const py = ask(kinds);
+  // Where python3 lacks the names (pyenv's has no Bluetooth), ask the other pythons here.
+  for (const { command } of pythons().slice(1)) {
+    const missing = kinds.filter(([label]) => py[label][0] === "MISSING");
+    if (missing.length === 0) break;
+    Object.assign(py, ask(missing, command));
+  }
   const before = openFds();
   const mismatches: string[] = [];
   for (const [label, f, t, p] of kinds) {
