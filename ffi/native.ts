@@ -225,6 +225,12 @@ export interface Native {
   setInheritable(fd: number, on: boolean): number;
   /** dup() with close-on-exec set. */
   dup(fd: number): number;
+  /**
+   * macOS only: fills in the id of the kernel control that a struct ctl_info
+   * request names (CTLIOCGINFO, asked of a PF_SYSTEM control socket) and
+   * returns it, or -1 with errno set.
+   */
+  ctlInfo?(request: Uint8Array): number;
   /** Windows only: WSAIoctl with an input buffer and no output. */
   ioctl?(fd: number, code: number, input: Uint8Array): number;
   /** Windows only: the WSAPROTOCOL_INFOW that lets process `pid` open this socket, or null. */

@@ -434,7 +434,7 @@ export function encodeFamily(
       const request = ctlInfoRequest(fsName(addr));
       if (!interfaces.ctl_id) {
         throw new OSError(
-          `${caller}(): PF_SYSTEM control names are not supported yet (CTLIOCGINFO); pass (id, unit)`,
+          `${caller}(): PF_SYSTEM control names need macOS's CTLIOCGINFO; pass (id, unit)`,
         );
       }
       id = interfaces.ctl_id(request);

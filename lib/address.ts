@@ -74,6 +74,8 @@ export interface HostResolver {
   resolve(host: string, family: number): Uint8Array | number;
   if_nametoindex(name: string): number;
   if_indextoname(index: number): string | null;
+  /** macOS: the id of the kernel control a struct ctl_info request names, or -1. */
+  ctl_id?(request: Uint8Array): number;
 }
 
 const encoder = new TextEncoder();
@@ -519,4 +521,5 @@ export const codec: AddressCodec = new AddressCodec(native.layout, native.consta
   },
   if_nametoindex: (n) => native.if_nametoindex(n),
   if_indextoname: (i) => native.if_indextoname(i),
+  ctl_id: native.ctlInfo && ((request) => native.ctlInfo!(request)),
 });

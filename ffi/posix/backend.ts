@@ -723,5 +723,19 @@ export function loadPosix(): Native {
       return r === null ? null : readCString(r);
     },
   };
+  if (p.os === "darwin") {
+    // CTLIOCGINFO, _IOWR('N', 3, struct ctl_info): any control socket answers it.
+    const CTLIOCGINFO = 0xc0644e03;
+    const { PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL } = p.constants;
+    native.ctlInfo = (request) => {
+      const fd = c.socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL);
+      if (fd < 0) return -1;
+      const r = ioctl(fd, CTLIOCGINFO, request);
+      const e = saved;
+      c.close(fd);
+      saved = e;
+      return r < 0 ? -1 : new DataView(request.buffer, request.byteOffset).getUint32(0, true);
+    };
+  }
   return native;
 }

@@ -117,8 +117,7 @@ Deno.test("without a CTLIOCGINFO to call, a PF_SYSTEM name says so; the pair for
   const codec = codecFor();
   assert.throws(() => connect(codec, "com.apple.net.utun_control"), {
     name: "OSError",
-    message:
-      "connect(): PF_SYSTEM control names are not supported yet (CTLIOCGINFO); pass (id, unit)",
+    message: "connect(): PF_SYSTEM control names need macOS's CTLIOCGINFO; pass (id, unit)",
   });
   // The checks before the call still come first, as in CPython.
   assert.throws(() => connect(codec, "x".repeat(97)), { message: "provided string is too long" });
