@@ -194,6 +194,25 @@ export function decodeCmsgs(p: Platform, control: Uint8Array, length: number): C
   return out;
 }
 
+/**
+ * A poller's timeout: `us` microseconds as a struct timespec (two 64-bit
+ * fields on 64-bit systems), rewritten only when it changes, since the
+ * reactor polls with the same few values and BigInts allocate.
+ */
+export function timeoutSpec(): (us: number) => Uint8Array {
+  const ts = new BigInt64Array(2);
+  const bytes = new Uint8Array(ts.buffer);
+  let last = -1;
+  return (us) => {
+    if (us !== last) {
+      ts[0] = BigInt(Math.floor(us / 1e6));
+      ts[1] = BigInt(Math.round(us % 1e6) * 1000);
+      last = us;
+    }
+    return bytes;
+  };
+}
+
 /** struct kevent on macOS (x86_64 and arm64; packed to 4, but every field is naturally placed). */
 export const kevent = { size: 32, ident: 0, filter: 8, flags: 10, fflags: 12, data: 16, udata: 24 };
 

@@ -1,7 +1,8 @@
-// The POSIX backend: libc through Deno.dlopen. Linux is tested natively;
+// The POSIX backend: the Native interface on libc (_libc.ts), with epoll
+// (_epoll.ts) or kqueue (_kqueue.ts) for readiness. Linux is tested natively;
 // macOS through the pure parts (_structs.ts, the tables, the signatures).
 
-import type { EpollCalls, HostEnt, MsgIn, Native, Poller } from "../native.ts";
+import type { HostEnt, MsgIn, Native } from "../native.ts";
 import {
   byteLengthOf,
   cstr,
@@ -11,46 +12,10 @@ import {
   readAddrinfo,
   readCString,
 } from "../_c_data.ts";
-import { openLibrary } from "../_library.ts";
-import {
-  darwinSymbols,
-  linuxSymbols,
-  symbols,
-  variadicArgs,
-  variadicOnStack,
-  variadicSymbols,
-} from "./symbols.ts";
-import {
-  darwin,
-  decodeCmsgs,
-  decodeKevent,
-  decodeMsghdr,
-  encodeCmsgs,
-  encodeKevent,
-  encodeMsghdr,
-  kevent,
-  KQ,
-  linux,
-} from "./_structs.ts";
-
-/**
- * A poller's timeout: `us` microseconds as a struct timespec (two 64-bit
- * fields on 64-bit systems), rewritten only when it changes, since the
- * reactor polls with the same few values and BigInts allocate.
- */
-function timeoutSpec(): (us: number) => Uint8Array {
-  const ts = new BigInt64Array(2);
-  const bytes = new Uint8Array(ts.buffer);
-  let last = -1;
-  return (us) => {
-    if (us !== last) {
-      ts[0] = BigInt(Math.floor(us / 1e6));
-      ts[1] = BigInt(Math.round(us % 1e6) * 1000);
-      last = us;
-    }
-    return bytes;
-  };
-}
+import { openLibc } from "./_libc.ts";
+import { epollCalls, epollPoller } from "./_epoll.ts";
+import { kqueuePoller } from "./_kqueue.ts";
+import { darwin, decodeCmsgs, decodeMsghdr, encodeCmsgs, encodeMsghdr, linux } from "./_structs.ts";
 
 // The same on Linux and macOS (fcntl.h).
 const F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
@@ -69,98 +34,8 @@ function address(p: Deno.PointerValue | Uint8Array): bigint {
 /** Loads libc and returns the backend for the running POSIX system. */
 export function loadPosix(): Native {
   const p = Deno.build.os === "darwin" ? darwin : linux;
-  const onStack = variadicOnStack(Deno.build.os, Deno.build.arch);
-  const table = p.os === "linux"
-    ? { ...symbols, ...variadicSymbols(onStack), ...linuxSymbols }
-    : { ...symbols, ...variadicSymbols(onStack), ...darwinSymbols };
-  const lib = openLibrary(p.library, table);
-  const raw = lib as
-    & typeof lib
-    & Partial<Deno.DynamicLibrary<typeof linuxSymbols>["symbols"]>
-    & Partial<Deno.DynamicLibrary<typeof darwinSymbols>["symbols"]>;
-
-  // errno is thread-local; the main thread's slot never moves, so map it once.
-  const errnoCell = new Int32Array(
-    Deno.UnsafePointerView.getArrayBuffer((raw.__errno_location ?? raw.__error)!()!, 4),
-  );
-  // errno as the last call left it, saved in the same step as the call: what
-  // runs on this thread before a caller gets to read errno (a garbage
-  // collection, Deno's own housekeeping) makes system calls of its own that
-  // overwrite it. Seen here: a failed non-blocking recv read as ENOENT about
-  // once in a million calls.
-  let saved = 0;
-  // deno-lint-ignore no-explicit-any
-  type Fn = (...args: any[]) => any;
-  /** `f` with errno saved right after each call: inline, since a call in between could run GC. */
-  const saving = (f: Fn, arity: number): Fn => {
-    switch (arity) {
-      case 0:
-        return () => {
-          const r = f();
-          saved = errnoCell[0];
-          return r;
-        };
-      case 1:
-        return (a) => {
-          const r = f(a);
-          saved = errnoCell[0];
-          return r;
-        };
-      case 2:
-        return (a, b) => {
-          const r = f(a, b);
-          saved = errnoCell[0];
-          return r;
-        };
-      case 3:
-        return (a, b, d) => {
-          const r = f(a, b, d);
-          saved = errnoCell[0];
-          return r;
-        };
-      case 4:
-        return (a, b, d, e) => {
-          const r = f(a, b, d, e);
-          saved = errnoCell[0];
-          return r;
-        };
-      case 5:
-        return (a, b, d, e, g) => {
-          const r = f(a, b, d, e, g);
-          saved = errnoCell[0];
-          return r;
-        };
-      case 6:
-        return (a, b, d, e, g, h) => {
-          const r = f(a, b, d, e, g, h);
-          saved = errnoCell[0];
-          return r;
-        };
-      default:
-        return (...args) => {
-          const r = f(...args);
-          saved = errnoCell[0];
-          return r;
-        };
-    }
-  };
-  const c = { ...raw };
-  for (const [name, def] of Object.entries(table) as [string, Deno.ForeignFunction][]) {
-    const f = (raw as Record<string, unknown>)[name];
-    if (typeof f === "function" && !def.nonblocking) {
-      (c as Record<string, unknown>)[name] = saving(f as Fn, def.parameters.length);
-    }
-  }
-
-  // See variadicSymbols() in symbols.ts for why the arguments may be padded.
-  const fcntlCall = c.fcntl as unknown as (...args: (number | bigint)[]) => number;
-  const ioctlCall = c.ioctl as unknown as (...args: (number | bigint | Uint8Array)[]) => number;
-  const fcntl = onStack
-    ? (fd: number, cmd: number, arg: number) => fcntlCall(...variadicArgs(true, [fd, cmd], arg))
-    : (fd: number, cmd: number, arg: number) => fcntlCall(fd, cmd, arg);
-  const ioctl = onStack
-    ? (fd: number, req: number, arg: Uint8Array) => ioctlCall(...variadicArgs(true, [fd, req], arg))
-    : (fd: number, req: number, arg: Uint8Array) => ioctlCall(fd, req, arg);
+  const libc = openLibc(p);
+  const { c, errno, setErrno, fcntl, ioctl } = libc;
   const intArg = new Int32Array(1);
   const intBytes = new Uint8Array(intArg.buffer);
   const infoLen = new Uint32Array(1);
@@ -189,18 +64,13 @@ export function loadPosix(): Native {
   // again without it. (Where EINVAL has another cause, the second try fails alike.)
   const { EOPNOTSUPP, EINVAL } = p.errnos;
   const refusedNoSignal = (n: number | bigint, flags: number) =>
-    n < 0 && (saved === EOPNOTSUPP || saved === EINVAL) && noSignal !== 0 &&
+    n < 0 && (errno() === EOPNOTSUPP || errno() === EINVAL) && noSignal !== 0 &&
     (flags & noSignal) === 0;
   const SIG_BLOCK = 0, SIG_SETMASK = 2, SIGPIPE = 13;
   const sigpipeSet = new Uint8Array(128); // sigset_t: SIGPIPE's bit alone
   sigpipeSet[(SIGPIPE - 1) >> 3] = 1 << ((SIGPIPE - 1) & 7);
   const oldSigset = new Uint8Array(128);
   const noWait = new Uint8Array(16); // struct timespec of zero
-
-  function setErrno(code: number): number {
-    saved = code;
-    return -1;
-  }
 
   // Sizes as bigints, made once: a new BigInt per call costs more than the rest of it.
   const sizes: bigint[] = [];
@@ -250,215 +120,6 @@ export function loadPosix(): Native {
     return iov;
   }
 
-  // struct epoll_event is packed on x86_64 (12 bytes) and not on arm64 (16).
-  const EPOLL_EVENT_SIZE = Deno.build.arch === "x86_64" ? 12 : 16;
-  const EPOLL_DATA_AT = Deno.build.arch === "x86_64" ? 4 : 8;
-
-  /** Level-triggered epoll on this thread, for selectors (see EpollCalls). */
-  function epollCalls(): EpollCalls {
-    const size = EPOLL_EVENT_SIZE, dataAt = EPOLL_DATA_AT;
-    let events = new Uint8Array(size * 64);
-    let view = new DataView(events.buffer);
-    const one = new Uint8Array(size);
-    const oneView = new DataView(one.buffer);
-    const out: [number, number] = [0, 0];
-    return {
-      create: () => c.epoll_create1!(p.sys.SOCK_CLOEXEC),
-      ctl(epfd, op, fd, flags) {
-        oneView.setUint32(0, flags, true);
-        oneView.setInt32(dataAt, fd, true);
-        return c.epoll_ctl!(epfd, op, fd, one);
-      },
-      wait(epfd, max, timeoutMs) {
-        if (events.length < size * max) {
-          events = new Uint8Array(size * max);
-          view = new DataView(events.buffer);
-        }
-        return c.epoll_wait_now!(epfd, events, max, timeoutMs);
-      },
-      event(i) {
-        out[1] = view.getUint32(i * size, true);
-        out[0] = view.getInt32(i * size + dataAt, true);
-        return out;
-      },
-    };
-  }
-
-  /** epoll, edge-triggered, with an eventfd in the set for wake(). */
-  function epollPoller(): Poller | undefined {
-    const EPOLLIN = 1, EPOLLOUT = 4, EPOLLERR = 8, EPOLLHUP = 16, EPOLLRDHUP = 0x2000;
-    const EPOLLET = 0x80000000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, MAX_EVENTS = 1024;
-    const size = EPOLL_EVENT_SIZE, dataAt = EPOLL_DATA_AT;
-    const epfd = c.epoll_create1!(p.sys.SOCK_CLOEXEC);
-    if (epfd < 0) return undefined;
-    const wakefd = c.eventfd!(0, p.sys.SOCK_CLOEXEC | p.sys.SOCK_NONBLOCK);
-    if (wakefd < 0) {
-      const e = saved;
-      c.close(epfd);
-      return void setErrno(e);
-    }
-    const events = new Uint8Array(size * MAX_EVENTS);
-    const view = new DataView(events.buffer);
-    // poll() has its own buffer, so that it never touches wait()'s.
-    const polled = new Uint8Array(size * MAX_EVENTS);
-    const polledView = new DataView(polled.buffer);
-    let last = view;
-    const timeout = timeoutSpec();
-    const one = new Uint8Array(size);
-    const oneView = new DataView(one.buffer);
-    const ctl = (op: number, fd: number, flags: number) => {
-      oneView.setUint32(0, flags, true);
-      oneView.setInt32(dataAt, fd, true);
-      return c.epoll_ctl!(epfd, op, fd, one);
-    };
-    ctl(EPOLL_CTL_ADD, wakefd, EPOLLIN | EPOLLET);
-    const counter = new BigUint64Array([1n]);
-    const counterBytes = new Uint8Array(counter.buffer);
-    const out: [number, boolean, boolean] = [0, false, false];
-    // A descriptor past the end of the process's descriptor table makes
-    // Linux grow the table, and in a process with threads that waits for an
-    // RCU grace period: 10 to 30 ms on the test machines, once per doubling
-    // from 64 slots. In the event loop's thread, that stalled every timer and
-    // connection as a server accepted its 1,000 clients. So the table grows
-    // ahead, on another thread: a duplicate of the epoll descriptor in the
-    // last slot of the size wanted makes the kernel grow it, and is closed
-    // again. A thread that needs a slot the table already has does not wait.
-    // It grows once the highest descriptor registered is a quarter of the way
-    // in, well before the table is full.
-    let room = 64, top = 0, growing = false;
-    const grow = () => {
-      const to = Math.max(1024, room * 4);
-      growing = true;
-      c.fcntl_dupfd_later!(epfd, p.F_DUPFD_CLOEXEC, to - 1).then((dup) => {
-        growing = false;
-        if (dup >= 0) c.close(dup);
-        // No room past the limit on open files (RLIMIT_NOFILE): stop there.
-        room = dup >= 0 ? to : Infinity;
-        // What was registered meanwhile may call for more already.
-        if (top >= room / 4) grow();
-      });
-    };
-    return {
-      add: (fd) => ctl(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET),
-      remove: (fd) => void ctl(EPOLL_CTL_DEL, fd, 0),
-      want: () => {},
-      async wait() {
-        for (;;) {
-          // errno from another thread cannot be read here; -1 is EINTR in practice.
-          const n = await c.epoll_wait!(epfd, events, MAX_EVENTS, -1);
-          last = view;
-          if (n >= 0) return n;
-        }
-      },
-      poll(us) {
-        let n;
-        if (us > 0 && c.epoll_pwait2) {
-          n = c.epoll_pwait2(epfd, polled, MAX_EVENTS, timeout(us), null);
-        } else n = c.epoll_wait_now!(epfd, polled, MAX_EVENTS, Math.ceil(us / 1000));
-        last = polledView;
-        return n < 0 ? 0 : n;
-      },
-      event(i) {
-        const view = last;
-        const flags = view.getUint32(i * size, true);
-        const fd = view.getInt32(i * size + dataAt, true);
-        out[0] = fd;
-        if (fd === wakefd) {
-          c.read(wakefd, counterBytes, 8n); // drain it; edge-triggered, so it fires again
-          out[1] = out[2] = false;
-          return out;
-        }
-        const both = (flags & (EPOLLERR | EPOLLHUP)) !== 0;
-        out[1] = both || (flags & (EPOLLIN | EPOLLRDHUP)) !== 0;
-        out[2] = both || (flags & EPOLLOUT) !== 0;
-        return out;
-      },
-      wake() {
-        counter[0] = 1n;
-        c.write(wakefd, counterBytes, 8n);
-      },
-      reserve(fd) {
-        if (fd > top) top = fd;
-        if (top >= room / 4 && !growing) grow();
-      },
-    };
-  }
-
-  /**
-   * macOS's readiness: a kqueue with a read and a write filter per socket,
-   * both EV_CLEAR (edge-triggered), and an EVFILT_USER event for wake().
-   */
-  function kqueuePoller(): Poller | undefined {
-    const { EVFILT_READ, EVFILT_WRITE, EVFILT_USER, EV_ADD, EV_DELETE, EV_CLEAR } = KQ;
-    const MAX_EVENTS = 1024, WAKE = 0;
-    const out: [number, boolean, boolean] = [0, false, false];
-    const kq = c.kqueue!();
-    if (kq < 0) return undefined;
-    fcntl(kq, F_SETFD, FD_CLOEXEC);
-    const events = new Uint8Array(kevent.size * MAX_EVENTS);
-    const eventsView = new DataView(events.buffer);
-    // poll() has its own buffer, so that it never touches wait()'s.
-    const polled = new Uint8Array(kevent.size * MAX_EVENTS);
-    const polledView = new DataView(polled.buffer);
-    let last = eventsView;
-    const timeout = timeoutSpec();
-    const changes = new Uint8Array(kevent.size * 2);
-    const changesView = new DataView(changes.buffer);
-    const apply = (n: number) => c.kevent!(kq, changes, n, null, 0, null);
-    const both = (fd: number, flags: number) => {
-      encodeKevent(changesView, 0, { ident: fd, filter: EVFILT_READ, flags, fflags: 0 });
-      encodeKevent(changesView, 1, { ident: fd, filter: EVFILT_WRITE, flags, fflags: 0 });
-      return apply(2);
-    };
-    encodeKevent(changesView, 0, {
-      ident: WAKE,
-      filter: EVFILT_USER,
-      flags: EV_ADD | EV_CLEAR,
-      fflags: 0,
-    });
-    if (apply(1) < 0) throw new Error(`kevent failed: ${readCString(c.strerror(saved))}`);
-    return {
-      add: (fd) => both(fd, EV_ADD | EV_CLEAR),
-      remove: (fd) => void both(fd, EV_DELETE),
-      want: () => {},
-      async wait() {
-        for (;;) {
-          const n = await c.kevent_wait!(kq, null, 0, events, MAX_EVENTS, null);
-          last = eventsView;
-          if (n >= 0) return n;
-        }
-      },
-      poll(us) {
-        const n = c.kevent!(kq, null, 0, polled, MAX_EVENTS, timeout(us));
-        last = polledView;
-        return n < 0 ? 0 : n;
-      },
-      event(i) {
-        const ev = decodeKevent(last, i);
-        if (ev.filter === EVFILT_USER) {
-          out[0] = -1;
-          out[1] = out[2] = false;
-          return out;
-        }
-        // EV_EOF and EV_ERROR come with the filter's own event: wake both sides.
-        const failed = (ev.flags & (KQ.EV_EOF | KQ.EV_ERROR)) !== 0;
-        out[0] = ev.ident;
-        out[1] = failed || ev.filter === EVFILT_READ;
-        out[2] = failed || ev.filter === EVFILT_WRITE;
-        return out;
-      },
-      wake() {
-        encodeKevent(changesView, 0, {
-          ident: WAKE,
-          filter: EVFILT_USER,
-          flags: 0,
-          fflags: KQ.NOTE_TRIGGER,
-        });
-        apply(1);
-      },
-    };
-  }
-
   const native: Native = {
     os: p.os,
     layout: p.layout,
@@ -472,7 +133,7 @@ export function loadPosix(): Native {
     winsockErrors: false,
     multiplexer: p.os === "linux" ? "epoll" : "kqueue",
 
-    errno: () => saved,
+    errno,
     strerror: (code) => readCString(c.strerror(code)),
     gai_strerror: (code) => readCString(c.gai_strerror(code)),
     hstrerror: (code) => readCString(c.hstrerror(code)),
@@ -557,10 +218,10 @@ export function loadPosix(): Native {
       // went before it did), so EPIPE comes back instead.
       c.pthread_sigmask(SIG_BLOCK, sigpipeSet, oldSigset);
       const r = c.sendfile(out, inFd, offset, clamp(count));
-      const e = saved;
+      const e = errno();
       c.sigtimedwait(sigpipeSet, null, noWait);
       c.pthread_sigmask(SIG_SETMASK, oldSigset, null);
-      saved = e;
+      setErrno(e);
       return r;
     },
     openRead: (path) => c.open(cstr(path), p.O_CLOEXEC),
@@ -602,10 +263,10 @@ export function loadPosix(): Native {
     },
     dup: (fd) => fcntl(fd, p.F_DUPFD_CLOEXEC, 0),
     poller() {
-      if (c.kqueue) return kqueuePoller();
-      return c.epoll_create1 ? epollPoller() : null;
+      if (c.kqueue) return kqueuePoller(libc);
+      return c.epoll_create1 ? epollPoller(libc, p) : null;
     },
-    epoll: c.epoll_create1 ? epollCalls() : null,
+    epoll: c.epoll_create1 ? epollCalls(libc, p) : null,
     socketInfo(fd) {
       const K = p.constants;
       const ask = (opt: number) => {
@@ -731,9 +392,9 @@ export function loadPosix(): Native {
       const fd = c.socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL);
       if (fd < 0) return -1;
       const r = ioctl(fd, CTLIOCGINFO, request);
-      const e = saved;
+      const e = errno();
       c.close(fd);
-      saved = e;
+      setErrno(e);
       return r < 0 ? -1 : new DataView(request.buffer, request.byteOffset).getUint32(0, true);
     };
   }
