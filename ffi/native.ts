@@ -190,14 +190,16 @@ export interface Native {
     addr: Uint8Array,
     addrlen: number,
   ): number;
-  recvmsg(
+  /** recvmsg(2), where the OS has it (Winsock has no plain recvmsg). */
+  recvmsg?(
     fd: number,
     bufs: Uint8Array[],
     ancbufsize: number,
     flags: number,
     addrSize: number,
   ): MsgIn;
-  sendmsg(
+  /** sendmsg(2), where the OS has it. */
+  sendmsg?(
     fd: number,
     bufs: Uint8Array[],
     ancillary: Cmsg[],
@@ -235,8 +237,10 @@ export interface Native {
   ioctl?(fd: number, code: number, input: Uint8Array): number;
   /** Windows only: the WSAPROTOCOL_INFOW that lets process `pid` open this socket, or null. */
   share?(fd: number, pid: number): Uint8Array | null;
-  /** Windows only: a socket from bytes that share() made. */
+  /** Windows only: a socket from bytes that share() made, which are `shareSize` long. */
   fromshare?(info: Uint8Array): number;
+  /** Windows only: the size of what share() makes (a WSAPROTOCOL_INFOW). */
+  readonly shareSize?: number;
   /**
    * The readiness facility for the async path: null where there is none yet,
    * undefined (errno set) when making one failed, as at EMFILE.

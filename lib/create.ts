@@ -301,7 +301,9 @@ export function close(fd: number): void {
  */
 export function fromshare(info: Uint8Array): Socket {
   if (!native.fromshare) throw new TypeError("module 'socket' has no attribute 'fromshare'");
-  const fd = native.fromshare(toBuffer(info));
+  const bytes = toBuffer(info);
+  if (bytes.byteLength !== native.shareSize) throw new RangeError("wrong size of buffer");
+  const fd = native.fromshare(bytes);
   if (fd < 0) raiseErrno();
   return new Socket(-1, -1, -1, fd);
 }

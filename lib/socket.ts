@@ -113,6 +113,11 @@ function ancItem(item: unknown): AncData {
   return [toCInt(parts[0]), toCInt(parts[1]), toBytes(parts[2])];
 }
 
+/** Python's error for a method this OS's socket module lacks (Windows: recvmsg, sendmsg). */
+function noAttribute(name: string): never {
+  throw new TypeError(`'socket' object has no attribute '${name}'`);
+}
+
 /** Flags as a C int; integers pass at the cost of one comparison. */
 function flagsOf(v: unknown): number {
   return typeof v === "number" && (v | 0) === v ? v | 0 : toCInt(v);
@@ -1112,6 +1117,7 @@ export class Socket {
     ancbufsize = 0,
     flags = 0,
   ): [Uint8Array, AncData[], number, Address | null] {
+    if (!N.recvmsg) noAttribute("recvmsg");
     const size = toSize(bufsize);
     const anc = toSize(ancbufsize);
     flags = toCInt(flags);
@@ -1146,6 +1152,7 @@ export class Socket {
     ancbufsize = 0,
     flags = 0,
   ): [number, AncData[], number, Address | null] {
+    if (!N.recvmsg) noAttribute("recvmsg_into");
     const anc = toSize(ancbufsize);
     flags = toCInt(flags);
     const bufs = items(buffers, "recvmsg_into() argument 1 must be an iterable").map((b) => {
@@ -1163,7 +1170,7 @@ export class Socket {
     f: number,
   ): [number, AncData[], number, Address | null] {
     if (anc < 0 || anc > 0x7fffffff) throw new RangeError("invalid ancillary data buffer length");
-    const op = () => N.recvmsg(this.#fd, bufs, anc, f, sockaddr.byteLength);
+    const op = () => N.recvmsg!(this.#fd, bufs, anc, f, sockaddr.byteLength);
     let r = op();
     if (r.n < 0) {
       this.#retry(false, () => (r = op()).n);
@@ -1285,6 +1292,7 @@ export class Socket {
     flags = 0,
     address: Address | null = null,
   ): number {
+    if (!N.sendmsg) noAttribute("sendmsg");
     // Python's order: the flags, the address, the buffers, the control messages.
     const f = toCInt(flags);
     let addr: Uint8Array | null = null;
@@ -1293,7 +1301,7 @@ export class Socket {
     }
     const bufs = items(buffers, "sendmsg() argument 1 must be an iterable").map(toBytes);
     const anc = items(ancdata, "sendmsg() argument 2 must be an iterable").map(ancItem);
-    const op = () => N.sendmsg(this.#fd, bufs, anc, f, addr);
+    const op = () => N.sendmsg!(this.#fd, bufs, anc, f, addr);
     const n = op();
     return n < 0 ? this.#retry(true, op) : n;
   }

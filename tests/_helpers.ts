@@ -75,6 +75,26 @@ export function openFds(): number {
   return n;
 }
 
+/**
+ * This process's open descriptors, each as "number -> what it is" (a socket's
+ * text names its inode): a descriptor another module closes meanwhile drops
+ * out, and one closed and reused shows as new.
+ */
+export function openDescriptors(): Set<string> {
+  const out = new Set<string>();
+  for (const e of Deno.readDirSync("/proc/self/fd")) {
+    let target: string;
+    try {
+      target = Deno.readLinkSync(`/proc/self/fd/${e.name}`);
+    } catch {
+      continue; // closed between the listing and the look
+    }
+    // The listing's own descriptor, whose number changes from call to call.
+    if (!/^\/proc\/\d+\/fd$/.test(target)) out.add(`${e.name} -> ${target}`);
+  }
+  return out;
+}
+
 /** What a call threw, in Python's terms: [class name, errno, message]. */
 export type Outcome = [string, number | null, string] | ["OK"];
 

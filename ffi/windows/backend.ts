@@ -16,7 +16,7 @@ import {
   readCString,
 } from "../_c_data.ts";
 import { openLibrary } from "../_library.ts";
-import type { HostEnt, MsgIn, Native, Poller, SysValues } from "../native.ts";
+import type { HostEnt, Native, Poller, SysValues } from "../native.ts";
 import { constants, strings } from "./constants.ts";
 import { errnos } from "./errno.ts";
 import { iphlpapiSymbols, kernel32Symbols, ws2Symbols } from "./symbols.ts";
@@ -408,12 +408,6 @@ export function loadWindows(): Native {
       check(
         ws.sendto(BigInt(fd), buf, Math.min(byteLengthOf(buf), 0x7fffffff), flags, addr, addrlen),
       ),
-    recvmsg(): MsgIn {
-      throw new TypeError("recvmsg() is not available on Windows, as in Python");
-    },
-    sendmsg(): number {
-      throw new TypeError("sendmsg() is not available on Windows, as in Python");
-    },
     shutdown: (fd, how) => check(ws.shutdown(BigInt(fd), how)),
     // No zero-copy path: lib/ falls back to pread + sendall, as Python does on Windows.
     sendfile: () => fail(errnos.ENOSYS),
@@ -503,8 +497,8 @@ export function loadWindows(): Native {
       const info = new Uint8Array(PI.size);
       return check(ws.WSADuplicateSocketW(BigInt(fd), pid, info)) < 0 ? null : info;
     },
+    shareSize: PI.size,
     fromshare(info) {
-      if (info.byteLength !== PI.size) throw new RangeError("wrong size of buffer");
       const FROM_PROTOCOL_INFO = -1;
       return newSocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, info);
     },
