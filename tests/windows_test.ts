@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { constants } from "../ffi/windows/constants.ts";
 import { errnos } from "../ffi/windows/errno.ts";
-import { addrinfoLayout, structs } from "../ffi/windows/backend.ts";
+import { addrinfoLayout, structs } from "../ffi/windows/_structs.ts";
 import { windows as layout } from "../ffi/layout.ts";
 import { Program, run } from "../examples/_run.ts";
 import { decoder, windows } from "./_helpers.ts";
