@@ -2,11 +2,11 @@
 // (opened here when given by path), and the read-and-send fallback's chunks.
 // Socket.sendfile and sock_sendfile share it.
 
-import { native as N } from "../ffi/mod.ts";
+import { native } from "../ffi/mod.ts";
 import { cText, isInt, pyType, repr, toCInt, toSize, toSsize } from "./_args.ts";
-import { errno as E, raiseErrno } from "./errors.ts";
+import { errno, raiseErrno } from "./errors.ts";
 
-const C = N.constants;
+const constants = native.constants;
 
 /** A file for `sendfile`: a descriptor, a path, or an object with `fileno()`. */
 export type SendfileSource = number | string | URL | { fileno(): number };
@@ -31,7 +31,9 @@ export function sendfileSource(
   count: number | null | undefined,
 ): SendfileFile {
   // asyncio's checks, in its order (Socket.sendfile has made Python's own first).
-  if (type !== C.SOCK_STREAM) throw new RangeError("only SOCK_STREAM type sockets are supported");
+  if (type !== constants.SOCK_STREAM) {
+    throw new RangeError("only SOCK_STREAM type sockets are supported");
+  }
   if (count !== null && count !== undefined) {
     if (!isInt(count)) {
       throw new TypeError(`count must be a positive integer (got ${repr(count)})`);
@@ -49,9 +51,9 @@ export function sendfileSource(
   const limit = count === null || count === undefined ? Infinity : Number(count);
   if (typeof file === "string" || file instanceof URL) {
     const path = cText(file instanceof URL ? pathOf(file) : file, "embedded null byte");
-    const fd = N.openRead(path);
+    const fd = native.openRead(path);
     if (fd < 0) raiseErrno();
-    return { fd, start, count: limit, close: () => void N.close(fd) };
+    return { fd, start, count: limit, close: () => void native.close(fd) };
   }
   if (typeof file === "number" || typeof file === "bigint" || typeof file === "boolean") {
     return { fd: toCInt(file), start, count: limit, close: () => {} };
@@ -66,7 +68,7 @@ export function sendfileSource(
 /** The path of a file: URL, in this OS's spelling ("/C:/x" is "C:\\x" on Windows). */
 function pathOf(url: URL): string {
   if (url.protocol !== "file:") throw new TypeError(`must be a file: URL (got ${url.href})`);
-  return N.pathOfFileUrl(url);
+  return native.pathOfFileUrl(url);
 }
 
 /**
@@ -78,8 +80,8 @@ export function* fileChunks(fd: number, start: number, count: number): Generator
   const chunk = new Uint8Array(Math.min(count, 65536));
   for (let total = 0; total < count;) {
     const part = count - total < chunk.byteLength ? chunk.subarray(0, count - total) : chunk;
-    let n = N.pread(fd, part, start + total);
-    while (n < 0 && N.errno() === E.EINTR) n = N.pread(fd, part, start + total);
+    let n = native.pread(fd, part, start + total);
+    while (n < 0 && native.errno() === errno.EINTR) n = native.pread(fd, part, start + total);
     if (n < 0) raiseErrno();
     if (n === 0) return;
     yield part.subarray(0, n);

@@ -143,10 +143,10 @@ export class AddressCodec {
   readonly #layout: Layout;
   // The families, copied out of the constant table: that table is a
   // dictionary (hundreds of names), and every encode and decode asks.
-  readonly #F: Families;
+  readonly #families: Families;
   // Linux's other families and the protocols their addresses depend on.
-  readonly #X: FamilyNumbers;
-  readonly #r: HostResolver;
+  readonly #otherFamilies: FamilyNumbers;
+  readonly #resolver: HostResolver;
   // The last host text and its bytes, per family: repeated sendto()s skip parsing.
   #lastHost = ["", ""];
   #lastBytes: [Uint8Array, Uint8Array] = [new Uint8Array(4), new Uint8Array(16)];
@@ -170,37 +170,36 @@ export class AddressCodec {
     resolver: HostResolver,
   ) {
     this.#layout = layout;
-    const C = constants;
-    this.#F = {
-      unspec: C.AF_UNSPEC ?? 0,
-      inet: C.AF_INET!,
-      inet6: C.AF_INET6!,
-      unix: C.AF_UNIX ?? NaN,
-      packet: C.AF_PACKET ?? NaN,
-      netlink: C.AF_NETLINK ?? NaN,
-      rds: C.AF_RDS ?? NaN,
+    this.#families = {
+      unspec: constants.AF_UNSPEC ?? 0,
+      inet: constants.AF_INET!,
+      inet6: constants.AF_INET6!,
+      unix: constants.AF_UNIX ?? NaN,
+      packet: constants.AF_PACKET ?? NaN,
+      netlink: constants.AF_NETLINK ?? NaN,
+      rds: constants.AF_RDS ?? NaN,
     };
-    this.#X = {
-      can: C.AF_CAN ?? NaN,
-      alg: C.AF_ALG ?? NaN,
-      vsock: C.AF_VSOCK ?? NaN,
-      tipc: C.AF_TIPC ?? NaN,
-      bluetooth: C.AF_BLUETOOTH ?? NaN,
-      qipcrtr: C.AF_QIPCRTR ?? NaN,
-      canRaw: C.CAN_RAW ?? NaN,
-      canBcm: C.CAN_BCM ?? NaN,
-      canIsotp: C.CAN_ISOTP ?? NaN,
-      canJ1939: C.CAN_J1939 ?? NaN,
-      btL2cap: C.BTPROTO_L2CAP ?? NaN,
-      btRfcomm: C.BTPROTO_RFCOMM ?? NaN,
-      btHci: C.BTPROTO_HCI ?? NaN,
-      btSco: C.BTPROTO_SCO ?? NaN,
-      hyperv: C.AF_HYPERV ?? NaN,
-      hvProtocolRaw: C.HV_PROTOCOL_RAW ?? NaN,
-      system: C.PF_SYSTEM ?? NaN,
-      sysprotoControl: C.SYSPROTO_CONTROL ?? NaN,
+    this.#otherFamilies = {
+      can: constants.AF_CAN ?? NaN,
+      alg: constants.AF_ALG ?? NaN,
+      vsock: constants.AF_VSOCK ?? NaN,
+      tipc: constants.AF_TIPC ?? NaN,
+      bluetooth: constants.AF_BLUETOOTH ?? NaN,
+      qipcrtr: constants.AF_QIPCRTR ?? NaN,
+      canRaw: constants.CAN_RAW ?? NaN,
+      canBcm: constants.CAN_BCM ?? NaN,
+      canIsotp: constants.CAN_ISOTP ?? NaN,
+      canJ1939: constants.CAN_J1939 ?? NaN,
+      btL2cap: constants.BTPROTO_L2CAP ?? NaN,
+      btRfcomm: constants.BTPROTO_RFCOMM ?? NaN,
+      btHci: constants.BTPROTO_HCI ?? NaN,
+      btSco: constants.BTPROTO_SCO ?? NaN,
+      hyperv: constants.AF_HYPERV ?? NaN,
+      hvProtocolRaw: constants.HV_PROTOCOL_RAW ?? NaN,
+      system: constants.PF_SYSTEM ?? NaN,
+      sysprotoControl: constants.SYSPROTO_CONTROL ?? NaN,
     };
-    this.#r = resolver;
+    this.#resolver = resolver;
   }
 
   /** Size of the buffer that holds any address. */
@@ -210,7 +209,7 @@ export class AddressCodec {
 
   /** The family stored in sockaddr bytes. */
   family(sa: Uint8Array): number {
-    if (sa.byteLength < 2) return this.#F.unspec;
+    if (sa.byteLength < 2) return this.#families.unspec;
     return this.#layout.saLen ? sa[1] : sa[0] | (sa[1] << 8);
   }
 
@@ -226,7 +225,7 @@ export class AddressCodec {
 
   /** The 4 or 16 address bytes for a host, as Python's setipaddr picks them. */
   hostBytes(host: unknown, family: number): Uint8Array {
-    const F = this.#F;
+    const F = this.#families;
     const v6 = family === F.inet6 ? 1 : 0;
     if (host === this.#lastHost[v6]) return this.#lastBytes[v6];
     const text = this.hostText(host);
@@ -238,10 +237,10 @@ export class AddressCodec {
       if (v6) throw new OSError("address family mismatched");
       bytes = new Uint8Array([255, 255, 255, 255]);
     } else {
-      bytes = this.#r.inet_pton(family, text);
+      bytes = this.#resolver.inet_pton(family, text);
       if (bytes === null) {
         // A name is resolved every time, as Python does; only numeric text is cached.
-        const sa = this.#r.resolve(text, family);
+        const sa = this.#resolver.resolve(text, family);
         if (typeof sa === "number") throw gaiError(sa);
         return v6 ? sa.slice(8, 24) : sa.slice(4, 8);
       }
@@ -278,7 +277,7 @@ export class AddressCodec {
    * so that the connect or bind that follows does not parse the text again.
    */
   numericFamily(host: string): number {
-    const F = this.#F;
+    const F = this.#families;
     // "" is the wildcard to bind() and connect(), but to getaddrinfo() no
     // address at all; text with a NUL is none either (inet_pton would read
     // it cut short, and the cache would then pass it unchecked).
@@ -286,7 +285,7 @@ export class AddressCodec {
     if (host === this.#lastHost[0]) return F.inet;
     if (host === this.#lastHost[1]) return F.inet6;
     for (const [v6, family] of [[0, F.inet], [1, F.inet6]]) {
-      const bytes = host === "" ? null : this.#r.inet_pton(family, host);
+      const bytes = host === "" ? null : this.#resolver.inet_pton(family, host);
       if (bytes !== null) {
         this.#lastHost[v6] = host;
         this.#lastBytes[v6] = bytes;
@@ -303,7 +302,7 @@ export class AddressCodec {
    * AF_BLUETOOTH.
    */
   encode(family: number, addr: unknown, out: Uint8Array, caller: string, proto = 0): number {
-    const F = this.#F;
+    const F = this.#families;
     // AF_RDS takes AF_INET's address, AF_INET in the family field too.
     if (family === F.rds) family = F.inet;
     if (family === F.inet) {
@@ -386,7 +385,7 @@ export class AddressCodec {
       if (proto < 0 || proto > 0xffff) {
         throw new RangeError(`${caller}(): proto must be 0-65535.`);
       }
-      const index = this.#r.if_nametoindex(addr[0]);
+      const index = this.#resolver.if_nametoindex(addr[0]);
       if (index === 0) throw new OSError(19, "No such device");
       const pkttype = addr.length > 2 ? toInt(addr[2]) : 0;
       const hatype = addr.length > 3 ? toInt(addr[3]) : 0;
@@ -419,13 +418,13 @@ export class AddressCodec {
       return 12;
     }
     const n = encodeFamily(
-      this.#X,
+      this.#otherFamilies,
       family,
       proto,
       addr,
       out,
       caller,
-      this.#r,
+      this.#resolver,
       (o, f, len) => this.#head(o, f, len),
     );
     if (n >= 0) return n;
@@ -455,10 +454,10 @@ export class AddressCodec {
    * returns a new array.
    */
   decode(sa: Uint8Array, length: number = sa.byteLength, proto = 0): Address | null {
-    const F = this.#F;
+    const F = this.#families;
     if (length <= 0) return null;
     if (length > sa.byteLength) length = sa.byteLength;
-    const family = length < 2 ? this.#F.unspec : this.family(sa);
+    const family = length < 2 ? this.#families.unspec : this.family(sa);
     if (family === F.inet && length >= 8) {
       const v4 = ((sa[4] << 24) | (sa[5] << 16) | (sa[6] << 8) | sa[7]) >>> 0;
       if (v4 !== this.#lastV4) {
@@ -472,7 +471,7 @@ export class AddressCodec {
       let same = true;
       for (let i = 0; same && i < 16; i++) same = last[i] === sa[8 + i];
       if (!same) {
-        this.#lastV6Text = this.#r.inet_ntop(family, sa.subarray(8, 24)) ?? "::";
+        this.#lastV6Text = this.#resolver.inet_ntop(family, sa.subarray(8, 24)) ?? "::";
         last.set(sa.subarray(8, 24));
       }
       const dv = new DataView(sa.buffer, sa.byteOffset, length);
@@ -489,7 +488,7 @@ export class AddressCodec {
     if (family === F.packet && sa.byteLength >= 12) {
       const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
       const index = dv.getInt32(4, true);
-      const name = index ? this.#r.if_indextoname(index) ?? "" : "";
+      const name = index ? this.#resolver.if_indextoname(index) ?? "" : "";
       const halen = Math.min(sa[11], 8, Math.max(0, sa.byteLength - 12));
       return [
         name,
@@ -503,7 +502,7 @@ export class AddressCodec {
       const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
       return [dv.getUint32(4, true), dv.getUint32(8, true)];
     }
-    const other = decodeFamily(this.#X, family, proto, sa, this.#r);
+    const other = decodeFamily(this.#otherFamilies, family, proto, sa, this.#resolver);
     if (other !== undefined) return other as Address;
     return [family, sa.slice(2)];
   }

@@ -4,7 +4,7 @@ import { native } from "../ffi/mod.ts";
 import { argType, cText, pyType, toBuffer, toCInt, toInt, toSsize } from "./_args.ts";
 import { OSError, raiseErrno } from "./errors.ts";
 
-const C = native.constants;
+const constants = native.constants;
 
 function u16(x: unknown, name: string): number {
   const n = toCInt(x);
@@ -160,7 +160,7 @@ export function inet_ntoa(packed: ArrayBufferView | ArrayBuffer): string {
 export function inet_pton(address_family: number, ip_string: string): Uint8Array {
   const family = toCInt(address_family);
   const s = text(ip_string, "inet_pton", 2);
-  if (family !== C.AF_INET && family !== C.AF_INET6) {
+  if (family !== constants.AF_INET && family !== constants.AF_INET6) {
     throw new OSError(native.errnos.EAFNOSUPPORT);
   }
   const r = native.inet_pton(family, s);
@@ -187,7 +187,7 @@ export function inet_ntop(
 ): string {
   const family = toCInt(address_family);
   const b = toBuffer(packed_ip);
-  const want = family === C.AF_INET ? 4 : family === C.AF_INET6 ? 16 : 0;
+  const want = family === constants.AF_INET ? 4 : family === constants.AF_INET6 ? 16 : 0;
   if (want === 0) throw new RangeError(`unknown address family ${family}`);
   if (b.byteLength !== want) throw new RangeError("invalid length of packed IP address string");
   const r = native.inet_ntop(family, b);

@@ -10,8 +10,8 @@ import { type AddrInfoEntry, getaddrinfo } from "./resolver.ts";
 import { forget } from "./async/reactor.ts";
 import { type Data, Socket, toFd } from "./socket.ts";
 
-const C = native.constants;
-const SYS = native.sys;
+const constants = native.constants;
+const sys = native.sys;
 
 /** Options of {@link create_connection} beyond Python's positional ones. */
 export interface CreateConnectionOptions {
@@ -88,14 +88,19 @@ function candidates(host: string | null, port: number | string): AddrInfoEntry[]
     port as number <= 65535
   ) {
     const family = codec.numericFamily(host);
-    if (family === C.AF_INET) {
-      return [[family, C.SOCK_STREAM, C.IPPROTO_TCP, "", [host, port as number]]];
+    if (family === constants.AF_INET) {
+      return [[family, constants.SOCK_STREAM, constants.IPPROTO_TCP, "", [host, port as number]]];
     }
-    if (family === C.AF_INET6) {
-      return [[family, C.SOCK_STREAM, C.IPPROTO_TCP, "", [host, port as number, 0, 0]]];
+    if (family === constants.AF_INET6) {
+      return [[family, constants.SOCK_STREAM, constants.IPPROTO_TCP, "", [
+        host,
+        port as number,
+        0,
+        0,
+      ]]];
     }
   }
-  return getaddrinfo(host, port, 0, C.SOCK_STREAM);
+  return getaddrinfo(host, port, 0, constants.SOCK_STREAM);
 }
 
 /** Options of {@link create_server}, as Python's keyword arguments. */
@@ -128,30 +133,38 @@ export interface CreateServerOptions {
  */
 export function create_server(address: Address, options: CreateServerOptions = {}): Socket {
   options ??= {};
-  const family = options.family === undefined ? C.AF_INET : options.family;
-  if (truthy(options.reuse_port) && C.SO_REUSEPORT === undefined) {
+  const family = options.family === undefined ? constants.AF_INET : options.family;
+  if (truthy(options.reuse_port) && constants.SO_REUSEPORT === undefined) {
     throw new RangeError("SO_REUSEPORT not supported on this platform");
   }
   if (truthy(options.dualstack_ipv6)) {
     if (!has_dualstack_ipv6()) {
       throw new RangeError("dualstack_ipv6 not supported on this platform");
     }
-    if (family !== C.AF_INET6) throw new RangeError("dualstack_ipv6 requires AF_INET6 family");
+    if (family !== constants.AF_INET6) {
+      throw new RangeError("dualstack_ipv6 requires AF_INET6 family");
+    }
   }
-  const sock = new Socket(family, C.SOCK_STREAM);
+  const sock = new Socket(family, constants.SOCK_STREAM);
   try {
     // As Python: on Windows SO_REUSEADDR would let another socket take the
     // port while this one holds it, so it is set only elsewhere.
     if (!native.reuseAddrSteals) {
       try {
-        sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
+        sock.setsockopt(constants.SOL_SOCKET, constants.SO_REUSEADDR, 1);
       } catch (e) {
         if (!(e instanceof OSError)) throw e;
       }
     }
-    if (truthy(options.reuse_port)) sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
-    if (family === C.AF_INET6) {
-      sock.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, truthy(options.dualstack_ipv6) ? 0 : 1);
+    if (truthy(options.reuse_port)) {
+      sock.setsockopt(constants.SOL_SOCKET, constants.SO_REUSEPORT, 1);
+    }
+    if (family === constants.AF_INET6) {
+      sock.setsockopt(
+        constants.IPPROTO_IPV6,
+        constants.IPV6_V6ONLY,
+        truthy(options.dualstack_ipv6) ? 0 : 1,
+      );
     }
     try {
       sock.bind(address);
@@ -186,10 +199,10 @@ export const has_ipv6: boolean = true;
  * ```
  */
 export function has_dualstack_ipv6(): boolean {
-  if (C.IPPROTO_IPV6 === undefined || C.IPV6_V6ONLY === undefined) return false;
+  if (constants.IPPROTO_IPV6 === undefined || constants.IPV6_V6ONLY === undefined) return false;
   try {
-    using s = new Socket(C.AF_INET6, C.SOCK_STREAM);
-    s.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 0);
+    using s = new Socket(constants.AF_INET6, constants.SOCK_STREAM);
+    s.setsockopt(constants.IPPROTO_IPV6, constants.IPV6_V6ONLY, 0);
     return true;
   } catch (e) {
     if (e instanceof OSError) return false;
@@ -216,25 +229,27 @@ export function has_dualstack_ipv6(): boolean {
  * ```
  */
 export function socketpair(
-  family: number = native.socketpairEmulated ? C.AF_INET : C.AF_UNIX,
-  type: number = C.SOCK_STREAM,
+  family: number = native.socketpairEmulated ? constants.AF_INET : constants.AF_UNIX,
+  type: number = constants.SOCK_STREAM,
   proto = 0,
 ): [Socket, Socket] {
   const fds = new Int32Array(2);
   // As Python's socketpair(family=None): None is the default family.
-  if (family === null) family = native.socketpairEmulated ? C.AF_INET : C.AF_UNIX;
+  if (family === null) family = native.socketpairEmulated ? constants.AF_INET : constants.AF_UNIX;
   family = toCInt(family);
   type = toCInt(type);
   if (native.socketpairEmulated) {
     // Windows has no socketpair(): Python's socket.py builds one from a
     // loopback TCP connection, and refuses what that cannot be.
-    if (family !== C.AF_INET && family !== C.AF_INET6) {
+    if (family !== constants.AF_INET && family !== constants.AF_INET6) {
       throw new RangeError("Only AF_INET and AF_INET6 socket address families are supported");
     }
-    if (type !== C.SOCK_STREAM) throw new RangeError("Only SOCK_STREAM socket type is supported");
+    if (type !== constants.SOCK_STREAM) {
+      throw new RangeError("Only SOCK_STREAM socket type is supported");
+    }
     if (proto !== 0) throw new RangeError("Only protocol zero is supported");
   }
-  if (native.socketpair(family, type | SYS.SOCK_CLOEXEC, toCInt(proto), fds) < 0) raiseErrno();
+  if (native.socketpair(family, type | sys.SOCK_CLOEXEC, toCInt(proto), fds) < 0) raiseErrno();
   let a: Socket | null = null;
   try {
     a = new Socket(family, type, proto, fds[0]);
@@ -338,7 +353,7 @@ export function fromfd(fd: number, family: number, type: number, proto = 0): Soc
  * A socket's method, bound, as Python's `sock.sendmsg` finds it: anything
  * but a socket has no such attribute (Python's AttributeError, a TypeError here).
  */
-function method<K extends "sendmsg" | "recvmsg">(sock: unknown, name: K): Socket[K] {
+function boundMethod<K extends "sendmsg" | "recvmsg">(sock: unknown, name: K): Socket[K] {
   if (!(sock instanceof Socket)) {
     throw new TypeError(`'${pyType(sock)}' object has no attribute '${name}'`);
   }
@@ -406,11 +421,11 @@ export function send_fds(
   flags = 0,
   address: Address | null = null,
 ): number {
-  const sendmsg = method(sock, "sendmsg");
+  const sendmsg = boundMethod(sock, "sendmsg");
   const list = Int32Array.from(fdList(fds).map(toCInt));
   return sendmsg(
     buffers,
-    [[C.SOL_SOCKET, C.SCM_RIGHTS, new Uint8Array(list.buffer)]],
+    [[constants.SOL_SOCKET, constants.SCM_RIGHTS, new Uint8Array(list.buffer)]],
     flags,
     address,
   );
@@ -442,11 +457,11 @@ export function recv_fds(
   maxfds: number,
   flags = 0,
 ): [Uint8Array, number[], number, Address | null] {
-  const recvmsg = method(sock, "recvmsg");
+  const recvmsg = boundMethod(sock, "recvmsg");
   const [data, anc, mflags, addr] = recvmsg(bufsize, CMSG_LEN(timesFour(maxfds)), flags);
   const fds: number[] = [];
   for (const [level, type, bytes] of anc) {
-    if (level === C.SOL_SOCKET && type === C.SCM_RIGHTS) {
+    if (level === constants.SOL_SOCKET && type === constants.SCM_RIGHTS) {
       const n = Math.floor(bytes.byteLength / 4);
       const view = new DataView(bytes.buffer, bytes.byteOffset, n * 4);
       for (let i = 0; i < n; i++) fds.push(view.getInt32(i * 4, true));

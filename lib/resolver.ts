@@ -17,7 +17,7 @@ import {
 } from "./_args.ts";
 import { gaiError, herror, OSError, raiseErrno } from "./errors.ts";
 
-const C = native.constants;
+const constants = native.constants;
 const decoder = new TextDecoder();
 
 /** One getaddrinfo result: `[family, type, proto, canonname, sockaddr]`. */
@@ -73,7 +73,7 @@ export function getaddrinfo(
   else if (typeof port === "string") p = utf8(port);
   else if (port instanceof Uint8Array) p = decoder.decode(toBuffer(port));
   else throw new OSError("Int or String expected");
-  if (h?.includes("\0") || p?.includes("\0")) throw gaiError(C.EAI_NONAME);
+  if (h?.includes("\0") || p?.includes("\0")) throw gaiError(constants.EAI_NONAME);
   const [err, list] = native.getaddrinfo(h, p, f, t, pr, fl);
   if (err !== 0) throw gaiError(err);
   return list.map((
@@ -118,16 +118,16 @@ export function getnameinfo(sockaddr: [string, number, number?, number?], flags:
     text,
     String(port),
     0,
-    C.SOCK_DGRAM,
+    constants.SOCK_DGRAM,
     0,
-    C.AI_NUMERICHOST,
+    constants.AI_NUMERICHOST,
   );
   if (err !== 0) throw gaiError(err);
   if (list.length !== 1) throw new OSError("sockaddr resolved to multiple addresses");
   const sa = list[0].addr;
-  if (list[0].family === C.AF_INET) {
+  if (list[0].family === constants.AF_INET) {
     if (sockaddr.length !== 2) throw new OSError("IPv4 sockaddr must be 2 tuple");
-  } else if (list[0].family === C.AF_INET6) {
+  } else if (list[0].family === constants.AF_INET6) {
     const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
     dv.setUint32(4, flowinfo);
     dv.setUint32(24, scope, true);
@@ -138,7 +138,7 @@ export function getnameinfo(sockaddr: [string, number, number?, number?], flags:
 }
 
 function ipv4Text(host: string): string {
-  const b = codec.hostBytes(host, C.AF_INET);
+  const b = codec.hostBytes(host, constants.AF_INET);
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
 }
 
@@ -171,25 +171,34 @@ function hostName(v: unknown, fn: string): string {
 function setipaddr(name: string, af: number): [number, Uint8Array] {
   const raw = (family: number, sa: Uint8Array): [number, Uint8Array] => [
     family,
-    family === C.AF_INET6 ? sa.slice(8, 24) : sa.slice(4, 8),
+    family === constants.AF_INET6 ? sa.slice(8, 24) : sa.slice(4, 8),
   ];
   if (name === "") {
-    const [err, list] = native.getaddrinfo(null, "0", af, C.SOCK_DGRAM, 0, C.AI_PASSIVE);
+    const [err, list] = native.getaddrinfo(
+      null,
+      "0",
+      af,
+      constants.SOCK_DGRAM,
+      0,
+      constants.AI_PASSIVE,
+    );
     if (err !== 0) throw gaiError(err);
     if (list.length > 1) throw new OSError("wildcard resolved to multiple address");
     return raw(list[0].family, list[0].addr);
   }
   if (name === "255.255.255.255" || name === "<broadcast>") {
-    if (af !== C.AF_INET && af !== C.AF_UNSPEC) throw new OSError("address family mismatched");
-    return [C.AF_INET, new Uint8Array([255, 255, 255, 255])];
+    if (af !== constants.AF_INET && af !== constants.AF_UNSPEC) {
+      throw new OSError("address family mismatched");
+    }
+    return [constants.AF_INET, new Uint8Array([255, 255, 255, 255])];
   }
-  if (af === C.AF_INET || af === C.AF_UNSPEC) {
-    const v4 = native.inet_pton(C.AF_INET, name);
-    if (v4 !== null) return [C.AF_INET, v4];
+  if (af === constants.AF_INET || af === constants.AF_UNSPEC) {
+    const v4 = native.inet_pton(constants.AF_INET, name);
+    if (v4 !== null) return [constants.AF_INET, v4];
   }
-  if ((af === C.AF_INET6 || af === C.AF_UNSPEC) && !name.includes("%")) {
-    const v6 = native.inet_pton(C.AF_INET6, name);
-    if (v6 !== null) return [C.AF_INET6, v6];
+  if ((af === constants.AF_INET6 || af === constants.AF_UNSPEC) && !name.includes("%")) {
+    const v6 = native.inet_pton(constants.AF_INET6, name);
+    if (v6 !== null) return [constants.AF_INET6, v6];
   }
   const [err, list] = native.getaddrinfo(name, null, af, 0, 0, 0);
   if (err !== 0) throw gaiError(err);
@@ -255,7 +264,7 @@ export function gethostbyname_ex(hostname: string): [string, string[], string[]]
  */
 export function gethostbyaddr(ip_address: string): [string, string[], string[]] {
   const name = hostName(ip_address, "gethostbyaddr");
-  const [family, raw] = setipaddr(name, C.AF_UNSPEC);
+  const [family, raw] = setipaddr(name, constants.AF_UNSPEC);
   const [err, h] = native.gethostbyaddr(raw, family);
   if (h === null) throw hostError(err);
   return [h.name, h.aliases, addressList(h.addrs, h.addrtype)];

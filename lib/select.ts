@@ -3,9 +3,9 @@
 
 import { native } from "../ffi/mod.ts";
 import { items, toInt, toSeconds } from "./_args.ts";
-import { errno as E, OSError, raiseErrno } from "./errors.ts";
+import { errno, OSError, raiseErrno } from "./errors.ts";
 
-const SYS = native.sys;
+const sys = native.sys;
 
 /** Anything select() waits on: a descriptor, or an object with `fileno()`. */
 export type Selectable = number | { fileno(): number };
@@ -92,7 +92,7 @@ export function select<R extends Selectable, W extends Selectable, X extends Sel
     (lists as Selectable[][]).push(l);
     fdLists.push(l.map(fdOf));
   }
-  const wants = [SYS.POLLIN, SYS.POLLOUT, SYS.POLLPRI];
+  const wants = [sys.POLLIN, sys.POLLOUT, sys.POLLPRI];
   const index = new Map<number, number>();
   const fds: number[] = [];
   const events: number[] = [];
@@ -115,14 +115,14 @@ export function select<R extends Selectable, W extends Selectable, X extends Sel
     const ms = deadline === Infinity ? -1 : Math.max(0, Math.min(Math.ceil(left), 0x7fffffff));
     const r = native.poll(fds, events, revents, ms);
     if (r >= 0) break;
-    if (native.errno() !== E.EINTR) raiseErrno();
+    if (native.errno() !== errno.EINTR) raiseErrno();
   }
-  if (revents.some((r) => r & SYS.POLLNVAL)) throw new OSError(E.EBADF);
+  if (revents.some((r) => r & sys.POLLNVAL)) throw new OSError(errno.EBADF);
   // Readiness as select(2) reports it on Linux.
   const masks = [
-    SYS.POLLIN | SYS.POLLHUP | SYS.POLLERR,
-    SYS.POLLOUT | SYS.POLLERR,
-    SYS.POLLPRI,
+    sys.POLLIN | sys.POLLHUP | sys.POLLERR,
+    sys.POLLOUT | sys.POLLERR,
+    sys.POLLPRI,
   ];
   const pick = <T extends Selectable>(list: T[], k: number) =>
     list.filter((_, i) => revents[index.get(fdLists[k][i])!] & masks[k]);

@@ -10,7 +10,7 @@ import { native } from "../ffi/mod.ts";
 import type { EpollCalls } from "../ffi/native.ts";
 import { pyType } from "./_args.ts";
 import { pyRepr } from "./_repr.ts";
-import { errno as E, raiseErrno } from "./errors.ts";
+import { errno, raiseErrno } from "./errors.ts";
 import { select as selectFds, type Selectable } from "./select.ts";
 
 /** Wait until a file object is readable: Python's `selectors.EVENT_READ`. */
@@ -405,7 +405,7 @@ function waitRetrying(timeoutMs: number, call: (ms: number) => number): number {
   for (;;) {
     const n = call(timeoutMs);
     if (n >= 0) return n;
-    if (native.errno() !== E.EINTR) raiseErrno();
+    if (native.errno() !== errno.EINTR) raiseErrno();
     if (deadline !== Infinity) timeoutMs = Math.max(0, Math.ceil(deadline - performance.now()));
   }
 }

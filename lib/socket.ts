@@ -22,19 +22,18 @@ import {
   toTimeout,
   toUInt32Mask,
 } from "./_args.ts";
-import { errno as E, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
+import { errno, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
 import { pyRepr } from "./_repr.ts";
 import { isLarge, receiveBuffer, received } from "./_received.ts";
 import { SocketFile } from "./io.ts";
-import { forget, setRef } from "./async/reactor.ts";
+import { forget, READABLE, type Readiness, setRef, WRITABLE } from "./async/reactor.ts";
 import { readableOf, writableOf } from "./async/streams.ts";
 import { sock_accept } from "./async/sock.ts";
 import { brand } from "./_brand.ts";
 import { fileChunks, type SendfileSource, sendfileSource } from "./_sendfile.ts";
 
-const N = native;
-const C = native.constants;
-const SYS = native.sys;
+const constants = native.constants;
+const sys = native.sys;
 
 /** Ancillary data item of recvmsg/sendmsg: `[level, type, data]`. */
 export type AncData = [level: number, type: number, data: Uint8Array];
@@ -84,7 +83,7 @@ export function setdefaulttimeout(timeout: number | null): void {
  */
 export function toFd(v: unknown): number {
   const n = toCLong(v);
-  if (n > 0x7fffffff || n < -0x80000000) throw osError(E.EBADF);
+  if (n > 0x7fffffff || n < -0x80000000) throw osError(errno.EBADF);
   return n;
 }
 
@@ -93,7 +92,7 @@ const finalizer = new FinalizationRegistry<{ fd: number; text: string }>((held) 
   if (held.fd >= 0) {
     // As close() does: the reactor must not keep watching a number the OS will reuse.
     forget(held.fd);
-    N.close(held.fd);
+    native.close(held.fd);
     console.warn(`ResourceWarning: unclosed ${held.text}`);
   }
 });
@@ -133,7 +132,7 @@ const optLong = new BigUint64Array(1);
 const optLongBytes = new Uint8Array(optLong.buffer);
 
 /** The flag bits socket() accepts in `type` that are not part of the type. */
-const TYPE_FLAGS = SYS.SOCK_NONBLOCK | SYS.SOCK_CLOEXEC;
+const TYPE_FLAGS = sys.SOCK_NONBLOCK | sys.SOCK_CLOEXEC;
 
 /** A keyword argument Python types as int (`O!` with PyLong_Type), as a C int. */
 function toCIntOf(v: unknown, name: string): number {
@@ -190,10 +189,10 @@ export class Socket {
     type = toClinicInt(type);
     proto = toClinicInt(proto);
     if (fileno === null || fileno === undefined) {
-      if (family === -1) family = C.AF_INET;
-      if (type === -1) type = C.SOCK_STREAM;
+      if (family === -1) family = constants.AF_INET;
+      if (type === -1) type = constants.SOCK_STREAM;
       if (proto === -1) proto = 0;
-      const fd = N.socket(family, type | SYS.SOCK_CLOEXEC, proto);
+      const fd = native.socket(family, type | sys.SOCK_CLOEXEC, proto);
       if (fd < 0) raiseErrno();
       this.#fd = fd;
     } else {
@@ -201,7 +200,7 @@ export class Socket {
       if (fd < 0) throw new RangeError("negative file descriptor");
       this.#fd = fd;
       if (family === -1 || type === -1 || proto === -1) {
-        const info = N.socketInfo(fd);
+        const info = native.socketInfo(fd);
         if (info === null) raiseErrno();
         if (family === -1) family = info[0];
         if (type === -1) type = info[1];
@@ -209,9 +208,9 @@ export class Socket {
       } else {
         // As Python does: a descriptor that is not an open socket is refused.
         sockaddrLen[0] = sockaddr.byteLength;
-        if (N.getsockname(fd, sockaddr, sockaddrLen) < 0) {
-          const e = N.errno();
-          if (e === E.EBADF || e === N.errnos.ENOTSOCK) throw osError(e);
+        if (native.getsockname(fd, sockaddr, sockaddrLen) < 0) {
+          const e = native.errno();
+          if (e === errno.EBADF || e === native.errnos.ENOTSOCK) throw osError(e);
         }
       }
     }
@@ -224,7 +223,7 @@ export class Socket {
     finalizer.register(this, this.#held, this);
     brand(this);
     try {
-      if (SYS.SOCK_NONBLOCK && type & SYS.SOCK_NONBLOCK) this.#timeout = 0;
+      if (sys.SOCK_NONBLOCK && type & sys.SOCK_NONBLOCK) this.#timeout = 0;
       else if (defaultTimeout !== null) this.#setTimeout(defaultTimeout);
     } catch (e) {
       this.close();
@@ -282,7 +281,7 @@ export class Socket {
 
   #streamable(): void {
     if (this.#timeout !== 0) throw new RangeError("the socket must be non-blocking");
-    if (this.#type !== C.SOCK_STREAM) {
+    if (this.#type !== constants.SOCK_STREAM) {
       throw new RangeError("only SOCK_STREAM type sockets have streams");
     }
   }
@@ -310,32 +309,33 @@ export class Socket {
   // --- the one path every socket call takes on failure -------------------
 
   /** Waits for readiness until `deadline` (ms, performance.now clock; Infinity: forever). */
-  #wait(writing: boolean, deadline: number): void {
+  #wait(wanted: Readiness, deadline: number): void {
     for (;;) {
       const left = deadline - performance.now();
       if (left <= 0) throw timedOut();
       const ms = deadline === Infinity ? -1 : Math.min(Math.ceil(left), 0x7fffffff);
-      const r = N.poll1(this.#fd, writing ? SYS.POLLOUT : SYS.POLLIN, ms);
+      const r = native.poll1(this.#fd, wanted === WRITABLE ? sys.POLLOUT : sys.POLLIN, ms);
       if (r > 0) return;
       if (r === 0) throw timedOut();
-      if (N.errno() !== E.EINTR) raiseErrno();
+      if (native.errno() !== errno.EINTR) raiseErrno();
     }
   }
 
   /**
    * Called after `op` failed: retries on EINTR (PEP 475), and in timeout mode
-   * waits for readiness on EAGAIN until the deadline; otherwise throws.
+   * waits for readiness on EAGAIN until the deadline (by default, the timeout
+   * from the first wait); otherwise throws.
    */
-  #retry(writing: boolean, op: () => number, deadline = -1): number {
+  #retry(wanted: Readiness, op: () => number, deadline?: number): number {
     for (;;) {
-      const e = N.errno();
-      if (e !== E.EINTR) {
+      const e = native.errno();
+      if (e !== errno.EINTR) {
         const t = this.#timeout;
-        const blocked = e === E.EAGAIN || e === E.EWOULDBLOCK;
+        const blocked = e === errno.EAGAIN || e === errno.EWOULDBLOCK;
         if (!t) throw blocked ? wouldBlock(e) : osError(e);
         if (!blocked) throw osError(e);
-        if (deadline < 0) deadline = performance.now() + t * 1000;
-        this.#wait(writing, deadline);
+        deadline ??= performance.now() + t * 1000;
+        this.#wait(wanted, deadline);
       }
       const r = op();
       if (r >= 0) return r;
@@ -381,8 +381,8 @@ export class Socket {
     this.#held.fd = -1;
     finalizer.unregister(this);
     forget(fd); // pending async operations reject with EBADF
-    if (N.close(fd) < 0) {
-      const e = N.errno();
+    if (native.close(fd) < 0) {
+      const e = native.errno();
       if (e !== native.errnos.ECONNRESET) throw osError(e);
     }
   }
@@ -432,7 +432,7 @@ export class Socket {
       } catch (e) {
         // Closed (or detached) before or during the accept: the end, not an error.
         if (this.#fd < 0) return;
-        if (e instanceof OSError && e.errno === N.errnos.ECONNABORTED) continue;
+        if (e instanceof OSError && e.errno === native.errnos.ECONNABORTED) continue;
         throw e;
       }
       yield accepted;
@@ -532,7 +532,7 @@ export class Socket {
    * ```
    */
   dup(): Socket {
-    const fd = N.dup(this.#fd);
+    const fd = native.dup(this.#fd);
     if (fd < 0) raiseErrno();
     const s = new Socket(this.#family, this.#type, this.#proto, fd);
     s.settimeout(this.#timeout);
@@ -557,7 +557,7 @@ export class Socket {
    */
   bind(address: Address): void {
     const len = this.#sockaddr(address, "bind");
-    this.#check(N.bind(this.#fd, sockaddr, len));
+    this.#check(native.bind(this.#fd, sockaddr, len));
   }
 
   /**
@@ -600,18 +600,18 @@ export class Socket {
 
   #connect(address: unknown, raise: boolean): number {
     const len = this.#sockaddr(address, raise ? "connect" : "connect_ex");
-    if (N.connect(this.#fd, sockaddr, len) === 0) return 0;
-    let e = N.errno();
+    if (native.connect(this.#fd, sockaddr, len) === 0) return 0;
+    let e = native.errno();
     const t = this.#timeout;
-    if (e === E.EINTR || (e === E.CONNECTING && t)) {
+    if (e === errno.EINTR || (e === errno.CONNECTING && t)) {
       // The connection goes on in the background: wait for it, then ask how it went.
       try {
-        this.#wait(true, t ? performance.now() + t * 1000 : Infinity);
+        this.#wait(WRITABLE, t ? performance.now() + t * 1000 : Infinity);
       } catch (err) {
-        if (!raise && err instanceof OSError) return err.errno ?? E.EWOULDBLOCK;
+        if (!raise && err instanceof OSError) return err.errno ?? errno.EWOULDBLOCK;
         throw err;
       }
-      e = this.getsockopt(C.SOL_SOCKET, C.SO_ERROR) as number;
+      e = this.getsockopt(constants.SOL_SOCKET, constants.SO_ERROR) as number;
       if (e === 0) return 0;
     }
     if (raise) throw osError(e);
@@ -633,7 +633,7 @@ export class Socket {
    */
   getsockname(): Address {
     sockaddrLen[0] = sockaddr.byteLength;
-    this.#check(N.getsockname(this.#fd, sockaddr, sockaddrLen));
+    this.#check(native.getsockname(this.#fd, sockaddr, sockaddrLen));
     return this.#decoded() as Address;
   }
 
@@ -653,7 +653,7 @@ export class Socket {
    */
   getpeername(): Address {
     sockaddrLen[0] = sockaddr.byteLength;
-    this.#check(N.getpeername(this.#fd, sockaddr, sockaddrLen));
+    this.#check(native.getpeername(this.#fd, sockaddr, sockaddrLen));
     return this.#decoded() as Address;
   }
 
@@ -671,9 +671,9 @@ export class Socket {
    * ```
    */
   listen(backlog?: number): void {
-    let b = backlog === undefined ? Math.min(C.SOMAXCONN, 128) : toCInt(backlog);
+    let b = backlog === undefined ? Math.min(constants.SOMAXCONN, 128) : toCInt(backlog);
     if (b < 0) b = 0;
-    this.#check(N.listen(this.#fd, b));
+    this.#check(native.listen(this.#fd, b));
   }
 
   /**
@@ -697,13 +697,13 @@ export class Socket {
   accept(): [Socket, Address] {
     // AF_ALG's accept takes no address buffer (with one, Linux fails it with
     // ECONNABORTED): the address is None, as Python's is (bpo-31705).
-    const alg = this.#family === C.AF_ALG;
+    const alg = this.#family === constants.AF_ALG;
     const op = () => {
       sockaddrLen[0] = alg ? 0 : sockaddr.byteLength;
-      return N.accept(this.#fd, alg ? null : sockaddr, alg ? null : sockaddrLen);
+      return native.accept(this.#fd, alg ? null : sockaddr, alg ? null : sockaddrLen);
     };
     let fd = op();
-    if (fd < 0) fd = this.#retry(false, op);
+    if (fd < 0) fd = this.#retry(READABLE, op);
     const address = this.#decoded() as Address;
     const sock = new Socket(this.#family, this.#type, this.#proto, fd);
     if (defaultTimeout === null && this.#timeout) sock.setblocking(true);
@@ -731,11 +731,11 @@ export class Socket {
     level = toCInt(level);
     optname = toCInt(optname);
     const n = buflen === undefined ? 0 : toCInt(buflen);
-    if (n === 0 && this.#family === C.AF_VSOCK) {
+    if (n === 0 && this.#family === constants.AF_VSOCK) {
       // An AF_VSOCK socket's options are 64-bit, and Python reads every one so.
       sockaddrLen[0] = 8;
       optLong[0] = 0n;
-      this.#check(N.getsockopt(this.#fd, level, optname, optLongBytes, sockaddrLen));
+      this.#check(native.getsockopt(this.#fd, level, optname, optLongBytes, sockaddrLen));
       const v = optLong[0];
       return v > BigInt(Number.MAX_SAFE_INTEGER) ? v as unknown as number : Number(v);
     }
@@ -743,14 +743,14 @@ export class Socket {
       sockaddrLen[0] = 4;
       optInt[0] = 0;
       this.#check(
-        N.getsockopt(this.#fd, level, optname, optIntBytes, sockaddrLen),
+        native.getsockopt(this.#fd, level, optname, optIntBytes, sockaddrLen),
       );
       return optInt[0];
     }
     if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
     const buf = receiveBuffer(n);
     sockaddrLen[0] = n;
-    this.#check(N.getsockopt(this.#fd, level, optname, buf, sockaddrLen));
+    this.#check(native.getsockopt(this.#fd, level, optname, buf, sockaddrLen));
     return received(buf, sockaddrLen[0]);
   }
 
@@ -788,10 +788,10 @@ export class Socket {
       ) {
         throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
       }
-      this.#check(N.setsockopt(this.#fd, level, optname, null, toUInt32Mask(optlen)));
+      this.#check(native.setsockopt(this.#fd, level, optname, null, toUInt32Mask(optlen)));
       return;
     }
-    if (this.#family === C.AF_VSOCK) {
+    if (this.#family === constants.AF_VSOCK) {
       // Python sets every AF_VSOCK option as a 64-bit integer (its "K": wrapped, not checked).
       if (typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean") {
         throw new TypeError(`setsockopt() argument 3 must be int, not ${pyType(value)}`);
@@ -800,7 +800,7 @@ export class Socket {
         throw new TypeError("setsockopt() argument 3 must be int, not float");
       }
       optLong[0] = BigInt.asUintN(64, BigInt(value));
-      this.#check(N.setsockopt(this.#fd, level, optname, optLongBytes, 8));
+      this.#check(native.setsockopt(this.#fd, level, optname, optLongBytes, 8));
       return;
     }
     if (
@@ -813,17 +813,17 @@ export class Socket {
         throw new TypeError("a bytes-like object is required, not 'int'");
       }
       optInt[0] = n;
-      this.#check(N.setsockopt(this.#fd, level, optname, optIntBytes, 4));
+      this.#check(native.setsockopt(this.#fd, level, optname, optIntBytes, 4));
       return;
     }
     const bytes = toBuffer(value);
-    this.#check(N.setsockopt(this.#fd, level, optname, bytes, bytes.byteLength));
+    this.#check(native.setsockopt(this.#fd, level, optname, bytes, bytes.byteLength));
   }
 
   #setTimeout(t: number | null): void {
     this.#timeout = t;
     // Timeout mode runs the descriptor non-blocking and waits with poll().
-    this.#check(N.setNonblocking(this.#fd, t !== null));
+    this.#check(native.setNonblocking(this.#fd, t !== null));
   }
 
   /**
@@ -905,7 +905,7 @@ export class Socket {
    * ```
    */
   get_inheritable(): boolean {
-    const r = N.getInheritable(this.#fd);
+    const r = native.getInheritable(this.#fd);
     if (r < 0) raiseErrno();
     return r === 1;
   }
@@ -924,7 +924,7 @@ export class Socket {
    */
   set_inheritable(inheritable: boolean): void {
     // Python's os.set_inheritable reads the flag as a C int; a bool is one.
-    this.#check(N.setInheritable(this.#fd, toClinicInt(inheritable) !== 0));
+    this.#check(native.setInheritable(this.#fd, toClinicInt(inheritable) !== 0));
   }
 
   /**
@@ -943,7 +943,7 @@ export class Socket {
    * ```
    */
   shutdown(how: number): void {
-    this.#check(N.shutdown(this.#fd, toClinicInt(how)));
+    this.#check(native.shutdown(this.#fd, toClinicInt(how)));
   }
 
   // --- receiving ----------------------------------------------------------------
@@ -979,8 +979,8 @@ export class Socket {
     // As Python: nothing asked, nothing done (not even on a closed socket).
     if (size === 0) return new Uint8Array(0);
     const buf = receiveBuffer(size, this.#large);
-    let n = N.recv(this.#fd, buf, flags);
-    if (n < 0) n = this.#retry(false, () => N.recv(this.#fd, buf, flags));
+    let n = native.recv(this.#fd, buf, flags);
+    if (n < 0) n = this.#retry(READABLE, () => native.recv(this.#fd, buf, flags));
     this.#large = isLarge(n);
     return received(buf, n);
   }
@@ -1016,8 +1016,8 @@ export class Socket {
     );
     // As Python: nothing asked, nothing done (not even on a closed socket).
     if (view.byteLength === 0) return 0;
-    let n = N.recv(this.#fd, view, flags);
-    if (n < 0) n = this.#retry(false, () => N.recv(this.#fd, view, flags));
+    let n = native.recv(this.#fd, view, flags);
+    if (n < 0) n = this.#retry(READABLE, () => native.recv(this.#fd, view, flags));
     return n;
   }
 
@@ -1050,12 +1050,12 @@ export class Socket {
 
   #recvfrom(buf: Uint8Array, flags: number): number {
     const n = this.#recvfromOnce(buf, flags);
-    return n >= 0 ? n : this.#retry(false, () => this.#recvfromOnce(buf, flags));
+    return n >= 0 ? n : this.#retry(READABLE, () => this.#recvfromOnce(buf, flags));
   }
 
   #recvfromOnce(buf: Uint8Array, flags: number): number {
     sockaddrLen[0] = sockaddr.byteLength;
-    return N.recvfrom(this.#fd, buf, flags, sockaddr, sockaddrLen);
+    return native.recvfrom(this.#fd, buf, flags, sockaddr, sockaddrLen);
   }
 
   /**
@@ -1117,7 +1117,7 @@ export class Socket {
     ancbufsize = 0,
     flags = 0,
   ): [Uint8Array, AncData[], number, Address | null] {
-    if (!N.recvmsg) noAttribute("recvmsg");
+    if (!native.recvmsg) noAttribute("recvmsg");
     const size = toSize(bufsize);
     const anc = toSize(ancbufsize);
     flags = toCInt(flags);
@@ -1152,7 +1152,7 @@ export class Socket {
     ancbufsize = 0,
     flags = 0,
   ): [number, AncData[], number, Address | null] {
-    if (!N.recvmsg) noAttribute("recvmsg_into");
+    if (!native.recvmsg) noAttribute("recvmsg_into");
     const anc = toSize(ancbufsize);
     flags = toCInt(flags);
     const bufs = items(buffers, "recvmsg_into() argument 1 must be an iterable").map((b) => {
@@ -1170,10 +1170,10 @@ export class Socket {
     f: number,
   ): [number, AncData[], number, Address | null] {
     if (anc < 0 || anc > 0x7fffffff) throw new RangeError("invalid ancillary data buffer length");
-    const op = () => N.recvmsg!(this.#fd, bufs, anc, f, sockaddr.byteLength);
+    const op = () => native.recvmsg!(this.#fd, bufs, anc, f, sockaddr.byteLength);
     let r = op();
     if (r.n < 0) {
-      this.#retry(false, () => (r = op()).n);
+      this.#retry(READABLE, () => (r = op()).n);
     }
     return [r.n, r.ancillary, r.flags, codec.decode(r.addr, undefined, this.#proto)];
   }
@@ -1199,8 +1199,8 @@ export class Socket {
   send(data: Data, flags = 0): number {
     const buf = toBytes(data);
     flags = flagsOf(flags);
-    let n = N.send(this.#fd, buf, flags);
-    if (n < 0) n = this.#retry(true, () => N.send(this.#fd, buf, flags));
+    let n = native.send(this.#fd, buf, flags);
+    if (n < 0) n = this.#retry(WRITABLE, () => native.send(this.#fd, buf, flags));
     return n;
   }
 
@@ -1224,14 +1224,14 @@ export class Socket {
   sendall(data: Data, flags = 0): void {
     const buf = toBytes(data);
     flags = flagsOf(flags);
-    const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : -1;
+    const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
     let off = 0;
     // At least one send, as Python: sending nothing on a closed or
     // unconnected socket fails as sending something does.
     do {
       const part = off === 0 ? buf : buf.subarray(off);
-      let n = N.send(this.#fd, part, flags);
-      if (n < 0) n = this.#retry(true, () => N.send(this.#fd, part, flags), deadline);
+      let n = native.send(this.#fd, part, flags);
+      if (n < 0) n = this.#retry(WRITABLE, () => native.send(this.#fd, part, flags), deadline);
       off += n;
     } while (off < buf.byteLength);
   }
@@ -1264,8 +1264,10 @@ export class Socket {
       addr = address;
     }
     const len = this.#sockaddr(addr, "sendto");
-    const n = N.sendto(this.#fd, buf, flags, sockaddr, len);
-    return n >= 0 ? n : this.#retry(true, () => N.sendto(this.#fd, buf, flags, sockaddr, len));
+    const n = native.sendto(this.#fd, buf, flags, sockaddr, len);
+    return n >= 0
+      ? n
+      : this.#retry(WRITABLE, () => native.sendto(this.#fd, buf, flags, sockaddr, len));
   }
 
   /**
@@ -1292,7 +1294,7 @@ export class Socket {
     flags = 0,
     address: Address | null = null,
   ): number {
-    if (!N.sendmsg) noAttribute("sendmsg");
+    if (!native.sendmsg) noAttribute("sendmsg");
     // Python's order: the flags, the address, the buffers, the control messages.
     const f = toCInt(flags);
     let addr: Uint8Array | null = null;
@@ -1301,9 +1303,9 @@ export class Socket {
     }
     const bufs = items(buffers, "sendmsg() argument 1 must be an iterable").map(toBytes);
     const anc = items(ancdata, "sendmsg() argument 2 must be an iterable").map(ancItem);
-    const op = () => N.sendmsg!(this.#fd, bufs, anc, f, addr);
+    const op = () => native.sendmsg!(this.#fd, bufs, anc, f, addr);
     const n = op();
-    return n < 0 ? this.#retry(true, op) : n;
+    return n < 0 ? this.#retry(WRITABLE, op) : n;
   }
 
   /**
@@ -1331,7 +1333,7 @@ export class Socket {
     msg: Iterable<Data> = [],
     options: { op: number; iv?: Data | null; assoclen?: number | null; flags?: number },
   ): number {
-    if (this.#family !== C.AF_ALG) throw new OSError("algset is only supported for AF_ALG");
+    if (this.#family !== constants.AF_ALG) throw new OSError("algset is only supported for AF_ALG");
     const { op, iv = null, assoclen = null, flags = 0 } = options ?? {};
     const opInt = op === undefined ? -1 : toCIntOf(op, "op");
     if (opInt < 0) throw new TypeError("Invalid or missing argument 'op'");
@@ -1340,19 +1342,23 @@ export class Socket {
       new DataView(b.buffer).setUint32(0, v, true);
       return b;
     };
-    const anc: [number, number, Uint8Array][] = [[C.SOL_ALG, C.ALG_SET_OP, word(opInt)]];
+    const anc: [number, number, Uint8Array][] = [[
+      constants.SOL_ALG,
+      constants.ALG_SET_OP,
+      word(opInt),
+    ]];
     if (iv !== null && iv !== undefined) {
       if (typeof iv === "string") throw new TypeError("a bytes-like object is required, not 'str'");
       const bytes = toBytes(iv);
       const ivStruct = new Uint8Array(4 + bytes.byteLength); // struct af_alg_iv
       new DataView(ivStruct.buffer).setUint32(0, bytes.byteLength, true);
       ivStruct.set(bytes, 4);
-      anc.push([C.SOL_ALG, C.ALG_SET_IV, ivStruct]);
+      anc.push([constants.SOL_ALG, constants.ALG_SET_IV, ivStruct]);
     }
     if (assoclen !== null && assoclen !== undefined) {
       const n = toCIntOf(assoclen, "assoclen");
       if (n < 0) throw new TypeError("assoclen must be positive");
-      anc.push([C.SOL_ALG, C.ALG_SET_AEAD_ASSOCLEN, word(n)]);
+      anc.push([constants.SOL_ALG, constants.ALG_SET_AEAD_ASSOCLEN, word(n)]);
     }
     return this.sendmsg(msg, anc, flags);
   }
@@ -1380,7 +1386,7 @@ export class Socket {
     // none, Python sends by reading, and checks the mode first), the mode,
     // then the offset as os.sendfile() takes it (None: the file's start;
     // negative: EINVAL).
-    if (!(this.#type & C.SOCK_STREAM)) {
+    if (!(this.#type & constants.SOCK_STREAM)) {
       throw new RangeError("only SOCK_STREAM type sockets are supported");
     }
     if (count !== null && count !== undefined) {
@@ -1396,11 +1402,11 @@ export class Socket {
     if (!fileno && this.#timeout === 0) {
       throw new RangeError("non-blocking sockets are not supported");
     }
-    const src = sendfileSource(C.SOCK_STREAM, file, 0, count);
+    const src = sendfileSource(constants.SOCK_STREAM, file, 0, count);
     try {
       if (this.#timeout === 0) throw new RangeError("non-blocking sockets are not supported");
       const start = offset === null ? 0 : toCLong(offset);
-      if (start < 0) throw osError(E.EINVAL);
+      if (start < 0) throw osError(errno.EINVAL);
       return this.#sendfile(src.fd, start, src.count);
     } finally {
       src.close();
@@ -1409,18 +1415,18 @@ export class Socket {
 
   #sendfile(fd: number, start: number, count: number): number {
     const offset = new BigInt64Array([BigInt(start)]);
-    const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : -1;
+    const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
     let total = 0;
     while (total < count) {
       const want = Math.min(count - total, 0x40000000);
-      const op = () => N.sendfile(this.#fd, fd, offset, want);
+      const op = () => native.sendfile(this.#fd, fd, offset, want);
       let n = op();
       if (n < 0) {
-        const e = N.errno();
-        if (total === 0 && (e === E.ENOSYS || e === E.EINVAL)) {
+        const e = native.errno();
+        if (total === 0 && (e === errno.ENOSYS || e === errno.EINVAL)) {
           return this.#sendfileByCopy(fd, start, count);
         }
-        n = this.#retry(true, op, deadline);
+        n = this.#retry(WRITABLE, op, deadline);
       }
       if (n === 0) break;
       total += n;
@@ -1457,7 +1463,7 @@ export class Socket {
    * ```
    */
   ioctl(control: number, option: number | boolean | [number, number, number]): void {
-    if (!N.ioctl) throw new TypeError("'socket' object has no attribute 'ioctl'");
+    if (!native.ioctl) throw new TypeError("'socket' object has no attribute 'ioctl'");
     const code = toInt(control);
     const ulong = (v: unknown) => {
       const n = toInt(v);
@@ -1467,15 +1473,15 @@ export class Socket {
       return n;
     };
     let values: number[];
-    if (code === C.SIO_RCVALL) values = [ulong(option)];
-    else if (code === C.SIO_LOOPBACK_FAST_PATH) values = [option ? 1 : 0];
-    else if (code === C.SIO_KEEPALIVE_VALS) {
+    if (code === constants.SIO_RCVALL) values = [ulong(option)];
+    else if (code === constants.SIO_LOOPBACK_FAST_PATH) values = [option ? 1 : 0];
+    else if (code === constants.SIO_KEEPALIVE_VALS) {
       if (!Array.isArray(option) || option.length !== 3) {
         throw new TypeError("ioctl() argument 2 must be a tuple of three integers");
       }
       values = option.map(ulong);
     } else throw new RangeError(`invalid ioctl command ${code}`);
-    this.#check(N.ioctl(this.#fd, code, new Uint8Array(new Uint32Array(values).buffer)));
+    this.#check(native.ioctl(this.#fd, code, new Uint8Array(new Uint32Array(values).buffer)));
   }
 
   /**
@@ -1494,8 +1500,8 @@ export class Socket {
    * ```
    */
   share(process_id: number): Uint8Array {
-    if (!N.share) throw new TypeError("'socket' object has no attribute 'share'");
-    const info = N.share(this.#fd, toCInt(process_id));
+    if (!native.share) throw new TypeError("'socket' object has no attribute 'share'");
+    const info = native.share(this.#fd, toCInt(process_id));
     if (info === null) raiseErrno();
     return info;
   }

@@ -13,10 +13,10 @@
 
 import { toBytes } from "./_args.ts";
 import { pyRepr } from "./_repr.ts";
-import * as C from "./constants.ts";
+import * as constants from "./constants.ts";
 import { OSError } from "./errors.ts";
 import type { SocketFile } from "./io.ts";
-import { readiness } from "./async/reactor.ts";
+import { READABLE, readiness } from "./async/reactor.ts";
 import { select } from "./select.ts";
 import type { Address } from "./address.ts";
 import { type Data, Socket } from "./socket.ts";
@@ -147,7 +147,7 @@ export abstract class BaseServer<R extends Request = Request> implements Disposa
     const wake = this.#wake = new AbortController();
     const timer = setTimeout(() => wake.abort(), seconds * 1000);
     try {
-      await readiness(this.fileno(), false, this, wake.signal);
+      await readiness(this.fileno(), READABLE, this, wake.signal);
       // The reactor may wake for an event that is stale by now (readable data
       // the loop's select() took meanwhile): it wakes its waiters to try their
       // call again, but the request handler calls a blocking one. Ask again.
@@ -429,9 +429,9 @@ export function AsyncTaskMixIn<B extends ServerClass>(Base: B): AsyncTaskServerC
  */
 export class TCPServer<R extends Request = Socket> extends BaseServer<R> {
   /** The address family of the socket. */
-  static address_family: number = C.AF_INET;
+  static address_family: number = constants.AF_INET;
   /** The socket type. */
-  static socket_type: number = C.SOCK_STREAM;
+  static socket_type: number = constants.SOCK_STREAM;
   /** listen()'s backlog. */
   static request_queue_size = 5;
   /** Whether to set SO_REUSEADDR before binding. */
@@ -472,11 +472,11 @@ export class TCPServer<R extends Request = Socket> extends BaseServer<R> {
   /** Binds the socket, with SO_REUSEADDR/SO_REUSEPORT if asked. May be overridden. */
   server_bind(): void {
     const cls = this.constructor as typeof TCPServer;
-    if (cls.allow_reuse_address && C.SO_REUSEADDR !== undefined) {
-      this.socket.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
+    if (cls.allow_reuse_address && constants.SO_REUSEADDR !== undefined) {
+      this.socket.setsockopt(constants.SOL_SOCKET, constants.SO_REUSEADDR, 1);
     }
-    if (cls.allow_reuse_port && C.SO_REUSEPORT !== undefined) {
-      this.socket.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
+    if (cls.allow_reuse_port && constants.SO_REUSEPORT !== undefined) {
+      this.socket.setsockopt(constants.SOL_SOCKET, constants.SO_REUSEPORT, 1);
     }
     this.socket.bind(this.server_address);
     this.server_address = this.socket.getsockname()!;
@@ -511,7 +511,7 @@ export class TCPServer<R extends Request = Socket> extends BaseServer<R> {
     try {
       // Explicitly shut down, so the peer sees the end at once even if a
       // makefile() object still holds the socket open.
-      (request as Socket).shutdown(C.SHUT_WR);
+      (request as Socket).shutdown(constants.SHUT_WR);
     } catch (e) {
       if (!(e instanceof OSError)) throw e; // the peer may be gone already
     }
@@ -551,7 +551,7 @@ export class TCPServer<R extends Request = Socket> extends BaseServer<R> {
  */
 export class UDPServer extends TCPServer<[Uint8Array, Socket]> {
   /** The socket type: SOCK_DGRAM. */
-  static override socket_type: number = C.SOCK_DGRAM;
+  static override socket_type: number = constants.SOCK_DGRAM;
   /** The largest datagram received. */
   static max_packet_size = 8192;
 
@@ -577,13 +577,13 @@ export class UDPServer extends TCPServer<[Uint8Array, Socket]> {
 /** Python's `socketserver.UnixStreamServer`: TCPServer's work on an AF_UNIX stream socket. */
 export class UnixStreamServer extends TCPServer {
   /** The address family: AF_UNIX. */
-  static override address_family: number = C.AF_UNIX as number;
+  static override address_family: number = constants.AF_UNIX as number;
 }
 
 /** Python's `socketserver.UnixDatagramServer`: UDPServer's work on an AF_UNIX datagram socket. */
 export class UnixDatagramServer extends UDPServer {
   /** The address family: AF_UNIX. */
-  static override address_family: number = C.AF_UNIX as number;
+  static override address_family: number = constants.AF_UNIX as number;
 }
 
 /**
@@ -696,7 +696,7 @@ export class StreamRequestHandler extends BaseRequestHandler<Socket> {
     this.connection = this.request;
     if (cls.timeout !== null) this.connection.settimeout(cls.timeout);
     if (cls.disable_nagle_algorithm) {
-      this.connection.setsockopt(C.IPPROTO_TCP, C.TCP_NODELAY as number, 1);
+      this.connection.setsockopt(constants.IPPROTO_TCP, constants.TCP_NODELAY as number, 1);
     }
     this.rfile = this.connection.makefile("rb", cls.rbufsize);
     this.wfile = cls.wbufsize === 0

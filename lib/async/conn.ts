@@ -10,7 +10,7 @@ import { errnoNames, OSError, osError } from "../errors.ts";
 import type { Socket } from "../socket.ts";
 import { isSocket } from "../_brand.ts";
 
-const C = native.constants;
+const constants = native.constants;
 
 /** A pysocket address as Deno names one; the families a Deno.Conn can have. */
 type ConnAddr = Deno.NetAddr | Deno.UnixAddr;
@@ -20,11 +20,11 @@ function checkStream(sock: Socket, caller: string): void {
   if (!isSocket(sock)) throw new TypeError(`${caller}() needs a socket object`);
   if (sock.fileno() < 0) throw osError(native.errnos.EBADF);
   if (sock.gettimeout() !== 0) throw new RangeError("the socket must be non-blocking");
-  if (sock.type !== C.SOCK_STREAM) {
+  if (sock.type !== constants.SOCK_STREAM) {
     throw new RangeError(`${caller}() needs a SOCK_STREAM socket`);
   }
   const f = sock.family;
-  if (f !== C.AF_INET && f !== C.AF_INET6 && f !== C.AF_UNIX) {
+  if (f !== constants.AF_INET && f !== constants.AF_INET6 && f !== constants.AF_UNIX) {
     throw new RangeError(`${caller}() needs an AF_INET, AF_INET6 or AF_UNIX socket`);
   }
 }
@@ -113,7 +113,7 @@ class SocketConn implements Deno.Conn<ConnAddr> {
 
   closeWrite(): Promise<void> {
     try {
-      this.#sock.shutdown(C.SHUT_WR);
+      this.#sock.shutdown(constants.SHUT_WR);
       return Promise.resolve();
     } catch (e) {
       return Promise.reject(e);
@@ -194,13 +194,13 @@ function socketDuplexClass(): SocketDuplexClass {
     constructor(sock: Socket, options: ToDuplexOptions) {
       super({ allowHalfOpen: options.allowHalfOpen ?? false });
       this.#sock = sock;
-      if (sock.family !== C.AF_UNIX) {
+      if (sock.family !== constants.AF_UNIX) {
         // As net.Socket has them, for node:http's req.socket.remoteAddress and the like.
         const [remoteHost, remotePort] = sock.getpeername() as [string, number];
         const [localHost, localPort] = sock.getsockname() as [string, number];
         this.remoteAddress = remoteHost;
         this.remotePort = remotePort;
-        this.remoteFamily = sock.family === C.AF_INET6 ? "IPv6" : "IPv4";
+        this.remoteFamily = sock.family === constants.AF_INET6 ? "IPv6" : "IPv4";
         this.localAddress = localHost;
         this.localPort = localPort;
       }
@@ -243,7 +243,7 @@ function socketDuplexClass(): SocketDuplexClass {
 
     override _final(callback: (error?: Error | null) => void): void {
       try {
-        this.#sock.shutdown(C.SHUT_WR);
+        this.#sock.shutdown(constants.SHUT_WR);
         callback();
       } catch (e) {
         callback(withCode(e));
@@ -292,16 +292,16 @@ function socketDuplexClass(): SocketDuplexClass {
 
     /** net.Socket's: TCP_NODELAY on (default) or off; nothing for AF_UNIX. */
     setNoDelay(noDelay = true): this {
-      if (this.#sock.family !== C.AF_UNIX && this.#sock.fileno() >= 0) {
-        this.#sock.setsockopt(C.IPPROTO_TCP, C.TCP_NODELAY, noDelay ? 1 : 0);
+      if (this.#sock.family !== constants.AF_UNIX && this.#sock.fileno() >= 0) {
+        this.#sock.setsockopt(constants.IPPROTO_TCP, constants.TCP_NODELAY, noDelay ? 1 : 0);
       }
       return this;
     }
 
     /** net.Socket's: SO_KEEPALIVE on or off (the initial delay is left to the OS). */
     setKeepAlive(enable = false): this {
-      if (this.#sock.family !== C.AF_UNIX && this.#sock.fileno() >= 0) {
-        this.#sock.setsockopt(C.SOL_SOCKET, C.SO_KEEPALIVE, enable ? 1 : 0);
+      if (this.#sock.family !== constants.AF_UNIX && this.#sock.fileno() >= 0) {
+        this.#sock.setsockopt(constants.SOL_SOCKET, constants.SO_KEEPALIVE, enable ? 1 : 0);
       }
       return this;
     }

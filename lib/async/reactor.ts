@@ -36,7 +36,7 @@
 
 import { native } from "../../ffi/mod.ts";
 import type { Poller } from "../../ffi/native.ts";
-import { errno as E, osError } from "../errors.ts";
+import { errno, osError } from "../errors.ts";
 
 /** What waits at the gate: `run` when it opens. */
 export interface Parked {
@@ -371,6 +371,13 @@ function open(): void {
   resolve();
 }
 
+/** The readiness an operation waits for, named so that calls say which. */
+export type Readiness = typeof READABLE | typeof WRITABLE;
+/** Waits until a read would not block. */
+export const READABLE = false;
+/** Waits until a write would not block. */
+export const WRITABLE = true;
+
 /**
  * Watches `fd` for `waiter`, after a call on it would have blocked: the
  * waiter is told once, `ready` when the caller should try the call again,
@@ -469,7 +476,7 @@ export function forget(fd: number): void {
   for (const list of [entry.readers, entry.writers]) {
     for (const w of list.splice(0)) {
       settle(w, entry);
-      w.fail(osError(E.EBADF));
+      w.fail(osError(errno.EBADF));
     }
   }
   idle();

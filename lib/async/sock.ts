@@ -3,16 +3,24 @@
 // reactor without blocking the event loop.
 
 import { native } from "../../ffi/mod.ts";
-import { BlockingIOError, errno as E, osError, SendfileNotAvailableError } from "../errors.ts";
-import { park, readiness, type Waiter, watch, yieldIfDue } from "./reactor.ts";
+import { BlockingIOError, errno, osError, SendfileNotAvailableError } from "../errors.ts";
+import {
+  park,
+  READABLE,
+  type Readiness,
+  readiness,
+  type Waiter,
+  watch,
+  WRITABLE,
+  yieldIfDue,
+} from "./reactor.ts";
 import { intoView, toBytes } from "../_args.ts";
 import type { Address } from "../address.ts";
 import type { Data, Socket } from "../socket.ts";
 import { fileChunks, type SendfileSource, sendfileSource } from "../_sendfile.ts";
 import { isSocket } from "../_brand.ts";
 
-const N = native;
-const { SOL_SOCKET, SO_ERROR } = N.constants;
+const { SOL_SOCKET, SO_ERROR } = native.constants;
 
 /** Options of the async socket functions. */
 export interface AsyncOptions {
@@ -50,7 +58,7 @@ function tryNow<T>(op: Op<T>, signal?: AbortSignal): T | typeof BLOCKED | typeof
  */
 function attempt<T>(
   sock: Socket,
-  writing: boolean,
+  wanted: Readiness,
   op: Op<T>,
   signal: AbortSignal | undefined,
 ): Promise<T> {
@@ -62,7 +70,7 @@ function attempt<T>(
     return Promise.reject(e);
   }
   // (T may not be narrowed by TypeScript, hence the casts)
-  if (r === BLOCKED || r === LATER) return wait(sock, writing, op, signal, r as Wait);
+  if (r === BLOCKED || r === LATER) return wait(sock, wanted, op, signal, r as Wait);
   return Promise.resolve(r as T);
 }
 
@@ -72,22 +80,22 @@ function attempt<T>(
  */
 function wait<T>(
   sock: Socket,
-  writing: boolean,
+  wanted: Readiness,
   op: Op<T>,
   signal: AbortSignal | undefined,
   r: Wait,
 ): Promise<T> {
   const promise = new Promise<T>(captureSettlers);
-  const retry = new Retry<T>(
+  const pending = new PendingOperation<T>(
     sock,
-    writing,
+    wanted,
     op,
     signal,
     resolveNext as (value: T) => void,
     rejectNext,
   );
-  if (r === BLOCKED) retry.block();
-  else park(retry);
+  if (r === BLOCKED) pending.block();
+  else park(pending);
   return promise;
 }
 
@@ -106,14 +114,14 @@ function captureSettlers(resolve: (value: never) => void, reject: (reason: unkno
  * object and callbacks, not an async frame and a promise per wait: at one
  * connection every operation waits, and that has to cost little.
  */
-class Retry<T> implements Waiter {
+class PendingOperation<T> implements Waiter {
   onAbort: (() => void) | undefined = undefined;
   #resolve: (value: T) => void;
   #reject: (reason: unknown) => void;
 
   constructor(
     readonly sock: Socket,
-    readonly writing: boolean,
+    readonly wanted: Readiness,
     readonly op: Op<T>,
     public signal: AbortSignal | undefined,
     resolve: (value: T) => void,
@@ -126,7 +134,7 @@ class Retry<T> implements Waiter {
   /** Waits for readiness; the waiter is registered in the same step as the call that blocked. */
   block(): void {
     try {
-      watch(this.sock.fileno(), this.writing, this, this.signal, this.sock);
+      watch(this.sock.fileno(), this.wanted, this, this.signal, this.sock);
     } catch (e) {
       this.#reject(e);
     }
@@ -151,7 +159,7 @@ class Retry<T> implements Waiter {
 }
 
 /** A Socket method as an operation: its BlockingIOError means BLOCKED. */
-function method<T>(call: () => T): Op<T> {
+function fromSocketMethod<T>(call: () => T): Op<T> {
   return () => {
     try {
       return call();
@@ -167,7 +175,7 @@ function method<T>(call: () => T): Op<T> {
  * BLOCKED; EINTR runs `op` again at once (PEP 475), and any other failure
  * throws.
  */
-function counted(n: number, op: Op<number>): number | typeof BLOCKED {
+function resultOf(n: number, op: Op<number>): number | typeof BLOCKED {
   const r = firstTry(n);
   return r === LATER ? op() : r;
 }
@@ -180,9 +188,9 @@ function counted(n: number, op: Op<number>): number | typeof BLOCKED {
  */
 function firstTry(n: number): number | Wait {
   if (n >= 0) return n;
-  const e = N.errno();
-  if (e === E.EAGAIN || e === E.EWOULDBLOCK) return BLOCKED;
-  if (e === E.EINTR) return LATER;
+  const e = native.errno();
+  if (e === errno.EAGAIN || e === errno.EWOULDBLOCK) return BLOCKED;
+  if (e === errno.EINTR) return LATER;
   throw osError(e);
 }
 
@@ -214,7 +222,7 @@ export function sock_recv(
   nbytes: number,
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<Uint8Array> {
-  return attempt(sock, false, method(() => sock.recv(nbytes)), options?.signal);
+  return attempt(sock, READABLE, fromSocketMethod(() => sock.recv(nbytes)), options?.signal);
 }
 
 /**
@@ -250,7 +258,7 @@ export function sock_recv_into(
     checkNonblocking(sock);
     signal?.throwIfAborted();
     view = intoView(buffer, 0, "recv_into", "");
-    r = yieldIfDue() === null ? firstTry(N.recv(sock.fileno(), view, 0)) : LATER;
+    r = yieldIfDue() === null ? firstTry(native.recv(sock.fileno(), view, 0)) : LATER;
   } catch (e) {
     return Promise.reject(e);
   }
@@ -284,7 +292,7 @@ export function sock_recvfrom(
   bufsize: number,
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<[Uint8Array, Address | null]> {
-  return attempt(sock, false, method(() => sock.recvfrom(bufsize)), options?.signal);
+  return attempt(sock, READABLE, fromSocketMethod(() => sock.recvfrom(bufsize)), options?.signal);
 }
 
 /**
@@ -317,8 +325,8 @@ export function sock_recvfrom_into(
 ): Promise<[number, Address | null]> {
   return attempt(
     sock,
-    false,
-    method(() => sock.recvfrom_into(buffer, nbytes)),
+    READABLE,
+    fromSocketMethod(() => sock.recvfrom_into(buffer, nbytes)),
     options?.signal,
   );
 }
@@ -335,7 +343,7 @@ function recvIntoLater(
   const size = view.byteLength;
   const op = (): number | typeof BLOCKED => {
     intact(view, size, "recv_into");
-    return counted(N.recv(sock.fileno(), view, 0), op);
+    return resultOf(native.recv(sock.fileno(), view, 0), op);
   };
   return wait(sock, false, op, signal, r);
 }
@@ -361,10 +369,10 @@ async function sendallLater(
   const size = buf.byteLength;
   const op = (): number | typeof BLOCKED => {
     intact(buf, size, "sendall");
-    return counted(N.send(sock.fileno(), rest(buf, off), 0), op);
+    return resultOf(native.send(sock.fileno(), rest(buf, off), 0), op);
   };
   off += await wait(sock, true, op, signal, r);
-  while (off < buf.byteLength) off += await attempt(sock, true, op, signal);
+  while (off < buf.byteLength) off += await attempt(sock, WRITABLE, op, signal);
 }
 
 /** What of `buf` is left from `off` on (`buf` itself at 0, without a view). */
@@ -405,7 +413,7 @@ export function sock_sendall(
     // Sent at once, as it usually is, it settles without an async frame.
     while (off < buf.byteLength) {
       signal?.throwIfAborted();
-      r = yieldIfDue() === null ? firstTry(N.send(sock.fileno(), rest(buf, off), 0)) : LATER;
+      r = yieldIfDue() === null ? firstTry(native.send(sock.fileno(), rest(buf, off), 0)) : LATER;
       if (r === BLOCKED || r === LATER) break;
       off += r;
     }
@@ -440,7 +448,12 @@ export function sock_sendto(
   address: Address,
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<number> {
-  return attempt(sock, true, method(() => sock.sendto(data, address)), options?.signal);
+  return attempt(
+    sock,
+    WRITABLE,
+    fromSocketMethod(() => sock.sendto(data, address)),
+    options?.signal,
+  );
 }
 
 /**
@@ -467,7 +480,12 @@ export async function sock_accept(
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<[Socket, Address]> {
   checkNonblocking(sock);
-  const [conn, addr] = await attempt(sock, false, method(() => sock.accept()), options?.signal);
+  const [conn, addr] = await attempt(
+    sock,
+    READABLE,
+    fromSocketMethod(() => sock.accept()),
+    options?.signal,
+  );
   conn.setblocking(false);
   return [conn, addr];
 }
@@ -504,7 +522,7 @@ export async function sock_connect(
     if (!(e instanceof BlockingIOError)) throw e;
   }
   // The connection goes on in the background: wait for it, then ask how it went.
-  await readiness(sock.fileno(), true, sock, options?.signal);
+  await readiness(sock.fileno(), WRITABLE, sock, options?.signal);
   const err = sock.getsockopt(SOL_SOCKET, SO_ERROR) as number;
   if (err !== 0) throw osError(err);
 }
@@ -562,11 +580,11 @@ export async function sock_sendfile(
     let total = 0;
     while (total < src.count) {
       const want = Math.min(src.count - total, 0x40000000);
-      const n = await attempt(sock, true, () => {
-        const n = N.sendfile(sock.fileno(), src.fd, position, want);
+      const n = await attempt(sock, WRITABLE, () => {
+        const n = native.sendfile(sock.fileno(), src.fd, position, want);
         if (n >= 0) return n;
-        const e = N.errno();
-        if (e === E.EAGAIN || e === E.EWOULDBLOCK) return BLOCKED;
+        const e = native.errno();
+        if (e === errno.EAGAIN || e === errno.EWOULDBLOCK) return BLOCKED;
         // As asyncio: a first call that fails (not this file, not this OS)
         // hands over to reading and sending, which meets any real error again.
         if (total === 0) return -1;
