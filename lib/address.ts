@@ -78,6 +78,9 @@ export interface HostResolver {
   ctl_id?(request: Uint8Array): number;
 }
 
+/** struct sockaddr_in6's fields, at the same offsets on every supported OS. */
+export const SIN6 = { port: 2, flowinfo: 4, addr: 8, scopeId: 24 } as const;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -349,10 +352,10 @@ export class AddressCodec {
       out.fill(0, 0, len);
       this.#head(out, family, len);
       const dv = new DataView(out.buffer, out.byteOffset, len);
-      dv.setUint16(2, port);
-      dv.setUint32(4, flowinfo);
-      out.set(host, 8);
-      dv.setUint32(24, scope, true);
+      dv.setUint16(SIN6.port, port);
+      dv.setUint32(SIN6.flowinfo, flowinfo);
+      out.set(host, SIN6.addr);
+      dv.setUint32(SIN6.scopeId, scope, true);
       return len;
     }
     if (family === F.unix) {
@@ -469,14 +472,15 @@ export class AddressCodec {
     if (family === F.inet6 && length >= 24) {
       const last = this.#lastV6;
       let same = true;
-      for (let i = 0; same && i < 16; i++) same = last[i] === sa[8 + i];
+      for (let i = 0; same && i < 16; i++) same = last[i] === sa[SIN6.addr + i];
       if (!same) {
-        this.#lastV6Text = this.#resolver.inet_ntop(family, sa.subarray(8, 24)) ?? "::";
-        last.set(sa.subarray(8, 24));
+        const bytes = sa.subarray(SIN6.addr, SIN6.addr + 16);
+        this.#lastV6Text = this.#resolver.inet_ntop(family, bytes) ?? "::";
+        last.set(bytes);
       }
       const dv = new DataView(sa.buffer, sa.byteOffset, length);
-      const scope = length >= 28 ? dv.getUint32(24, true) : 0;
-      return [this.#lastV6Text, dv.getUint16(2), dv.getUint32(4), scope];
+      const scope = length >= SIN6.scopeId + 4 ? dv.getUint32(SIN6.scopeId, true) : 0;
+      return [this.#lastV6Text, dv.getUint16(SIN6.port), dv.getUint32(SIN6.flowinfo), scope];
     }
     if (length < sa.byteLength) sa = sa.subarray(0, length);
     if (family === F.unix) {

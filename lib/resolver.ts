@@ -3,7 +3,7 @@
 
 import type { AddressFamily, SocketKind } from "./enums.ts";
 import { native } from "../ffi/mod.ts";
-import { type Address, codec, idna } from "./address.ts";
+import { type Address, codec, idna, SIN6 } from "./address.ts";
 import {
   argType,
   cText,
@@ -129,8 +129,8 @@ export function getnameinfo(sockaddr: [string, number, number?, number?], flags:
     if (sockaddr.length !== 2) throw new OSError("IPv4 sockaddr must be 2 tuple");
   } else if (list[0].family === constants.AF_INET6) {
     const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
-    dv.setUint32(4, flowinfo);
-    dv.setUint32(24, scope, true);
+    dv.setUint32(SIN6.flowinfo, flowinfo);
+    dv.setUint32(SIN6.scopeId, scope, true);
   }
   const [e2, host, serv] = native.getnameinfo(sa, f);
   if (e2 !== 0) throw gaiError(e2);

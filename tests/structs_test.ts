@@ -362,3 +362,60 @@ Deno.test("the macOS kqueue reactor's struct kevent coding and values match the 
     assert.equal(value, typeof ref === "number" ? ref : ref.value, name);
   }
 });
+
+Deno.test(
+  "the Linux hostent, servent, protoent and if_nameindex offsets match what gcc says of glibc",
+  {
+    ignore: Deno.build.os !== "linux",
+  },
+  () => {
+    const program = String.raw`
+#include <stddef.h>
+#include <stdio.h>
+#include <netdb.h>
+#include <net/if.h>
+#define F(s, f) printf("%s.%s %zu %zu\n", #s, #f, offsetof(struct s, f), sizeof(((struct s *)0)->f))
+int main(void) {
+  F(hostent, h_aliases); F(hostent, h_addrtype); F(hostent, h_length); F(hostent, h_addr_list);
+  F(servent, s_name); F(servent, s_port); F(protoent, p_proto);
+  printf("if_nameindex.size %zu 0\n", sizeof(struct if_nameindex));
+  F(if_nameindex, if_index); F(if_nameindex, if_name);
+  return 0;
+}
+`;
+    const dir = Deno.makeTempDirSync({ prefix: "pysocket-netdb-" });
+    try {
+      Deno.writeTextFileSync(`${dir}/netdb.c`, program);
+      const cc = new Deno.Command("gcc", { args: [`${dir}/netdb.c`, "-o", `${dir}/netdb`] })
+        .outputSync();
+      assert.ok(cc.success, new TextDecoder().decode(cc.stderr));
+      const out = new TextDecoder().decode(new Deno.Command(`${dir}/netdb`).outputSync().stdout);
+      const at = new Map(
+        out.trim().split("\n").map((l) => {
+          const [name, offset, size] = l.split(" ");
+          return [name, [Number(offset), Number(size)]] as const;
+        }),
+      );
+      const offset = (name: string) => at.get(name)![0];
+      assert.deepEqual(linux.hostent, {
+        aliases: offset("hostent.h_aliases"),
+        addrtype: offset("hostent.h_addrtype"),
+        length: offset("hostent.h_length"),
+        addrList: offset("hostent.h_addr_list"),
+        intSize: at.get("hostent.h_addrtype")![1],
+      });
+      assert.deepEqual(linux.servent, {
+        name: offset("servent.s_name"),
+        port: offset("servent.s_port"),
+      });
+      assert.deepEqual(linux.protoent, { proto: offset("protoent.p_proto") });
+      assert.deepEqual(linux.ifNameindex, {
+        size: offset("if_nameindex.size"),
+        index: offset("if_nameindex.if_index"),
+        name: offset("if_nameindex.if_name"),
+      });
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+);

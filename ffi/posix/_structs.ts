@@ -32,6 +32,12 @@ export interface Platform {
   ai: AddrinfoLayout;
   /** struct hostent offsets. */
   hostent: HostentLayout;
+  /** struct servent: s_name and s_port (an int holding the port in network order). */
+  servent: { name: number; port: number };
+  /** struct protoent: p_proto. */
+  protoent: { proto: number };
+  /** struct if_nameindex, an array ended by index 0: its size and fields. */
+  ifNameindex: { size: number; index: number; name: number };
   /** struct msghdr offsets and the width of its size fields. */
   msg: {
     size: number;
@@ -69,6 +75,9 @@ export const linux: Platform = {
   SO_NOSIGPIPE: 0,
   ai: { addrlen: 16, addr: 24, canonname: 32, next: 40, size: 48 },
   hostent: { aliases: 8, addrtype: 16, length: 20, addrList: 24, intSize: 4 },
+  servent: { name: 0, port: 16 },
+  protoent: { proto: 16 },
+  ifNameindex: { size: 16, index: 0, name: 8 },
   msg: {
     size: 56,
     namelen: 8,
@@ -96,6 +105,9 @@ export const darwin: Platform = {
   SO_NOSIGPIPE: darwinSystem.SO_NOSIGPIPE,
   ai: { addrlen: 16, canonname: 24, addr: 32, next: 40, size: 48 },
   hostent: { aliases: 8, addrtype: 16, length: 20, addrList: 24, intSize: 4 },
+  servent: { name: 0, port: 16 },
+  protoent: { proto: 16 },
+  ifNameindex: { size: 16, index: 0, name: 8 },
   msg: {
     size: 48,
     namelen: 8,

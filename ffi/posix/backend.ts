@@ -350,17 +350,19 @@ export function loadPosix(): Native {
     getservbyname(name, proto) {
       const s = c.getservbyname(cstr(name), proto === null ? null : cstr(proto));
       if (s === null) return -1;
-      const port = new Deno.UnsafePointerView(s).getInt32(16);
+      const port = new Deno.UnsafePointerView(s).getInt32(p.servent.port);
       return ((port & 0xff) << 8) | ((port >> 8) & 0xff);
     },
     getservbyport(port, proto) {
       const be = ((port & 0xff) << 8) | ((port >> 8) & 0xff);
       const s = c.getservbyport(be, proto === null ? null : cstr(proto));
-      return s === null ? null : readCString(new Deno.UnsafePointerView(s).getPointer(0));
+      return s === null
+        ? null
+        : readCString(new Deno.UnsafePointerView(s).getPointer(p.servent.name));
     },
     getprotobyname(name) {
       const s = c.getprotobyname(cstr(name));
-      return s === null ? -1 : new Deno.UnsafePointerView(s).getInt32(16);
+      return s === null ? -1 : new Deno.UnsafePointerView(s).getInt32(p.protoent.proto);
     },
     if_nameindex() {
       const head = c.if_nameindex();
@@ -368,10 +370,11 @@ export function loadPosix(): Native {
       const out: [number, string][] = [];
       try {
         const v = new Deno.UnsafePointerView(head);
-        for (let off = 0;; off += 16) {
-          const index = v.getUint32(off);
+        const IF = p.ifNameindex;
+        for (let off = 0;; off += IF.size) {
+          const index = v.getUint32(off + IF.index);
           if (index === 0) break;
-          out.push([index, readCString(v.getPointer(off + 8))]);
+          out.push([index, readCString(v.getPointer(off + IF.name))]);
         }
       } finally {
         c.if_freenameindex(head);
