@@ -135,6 +135,7 @@ export {
 } from "./lib/create.ts";
 export { select, type Selectable } from "./lib/select.ts";
 export { sethostname } from "./lib/hostname.ts";
+export { repr } from "./lib/_args.ts";
 
 export {
   type AsyncOptions,

@@ -9,14 +9,13 @@
 // blocking calls of the Python originals.
 
 import * as socket from "../mod.ts";
-import { pyRepr } from "../lib/_repr.ts";
 import { parseFlags, usageError, usageOf } from "./_usage.ts";
 
 /** An example's flags, as _usage.ts lists them (_preflight.ts refused bad ones already). */
 export { parseFlags as flags, usageOf };
 
 /** Python's repr() of a value pysocket returns (bytes, tuples, strings). */
-export const repr: (value: unknown) => string = pyRepr;
+export const repr: (value: unknown) => string = socket.repr;
 
 /** Parses a port number flag (0 picks a free port). */
 export function portOf(text: string, usage: string): number {

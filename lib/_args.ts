@@ -93,9 +93,23 @@ function strRepr(s: string): string {
 }
 
 /**
- * Python's repr() of an argument, for messages that quote one ("invalid
- * mode 'x'", "got 1.5"): exact for None, bools, numbers, str, bytes and
- * tuples; an object is named by its type, where Python would add its address.
+ * Python's `repr()` of a value, as a ported program prints one: what pysocket
+ * returns (bytes as `b'...'`, addresses as tuples, sockets and enum members
+ * as Python shows them) and what its error messages quote. Exact for None,
+ * bools, numbers, str, bytes and tuples; any other object is named by its
+ * type, where Python would add its address.
+ *
+ * @param v the value
+ * @returns its Python repr
+ * @example
+ * ```ts
+ * import { repr, socketpair } from "@pysocket/pysocket";
+ * const [a, b] = socketpair();
+ * a.sendall("it's\n");
+ * console.log("Received", repr(b.recv(1024))); // Received b"it's\n"
+ * a.close();
+ * b.close();
+ * ```
  */
 export function repr(v: unknown): string {
   if (v === null || v === undefined) return "None";

@@ -9,7 +9,7 @@ import type {
   MsgFlagMembers,
   SocketKindMembers,
 } from "./constants.ts";
-import { pyRepr } from "./_repr.ts";
+import { repr } from "./_args.ts";
 
 /** What an enum class offers besides its members. */
 export interface EnumMethods {
@@ -110,7 +110,7 @@ function build<T>(cls: string, prefix: string, flag: boolean): T {
     if (typeof value === "number" && Number.isSafeInteger(value)) {
       if (flag || byValue.has(value)) return value;
     }
-    const shown = typeof value === "number" ? String(value) : pyRepr(value);
+    const shown = typeof value === "number" ? String(value) : repr(value);
     throw new RangeError(`${shown} is not a valid ${cls}`);
   };
 
@@ -166,9 +166,9 @@ function build<T>(cls: string, prefix: string, flag: boolean): T {
       return names;
     });
   }
-  const repr = `<${flag ? "flag" : "enum"} '${cls}'>`;
-  hidden(Symbol.for("Deno.customInspect"), () => repr);
-  hidden(Symbol.for("nodejs.util.inspect.custom"), () => repr);
+  const classRepr = `<${flag ? "flag" : "enum"} '${cls}'>`;
+  hidden(Symbol.for("Deno.customInspect"), () => classRepr);
+  hidden(Symbol.for("nodejs.util.inspect.custom"), () => classRepr);
   return Object.freeze(enumClass) as T;
 }
 

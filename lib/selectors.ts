@@ -8,8 +8,7 @@
 
 import { native } from "../ffi/mod.ts";
 import type { EpollCalls } from "../ffi/native.ts";
-import { pyType } from "./_args.ts";
-import { pyRepr } from "./_repr.ts";
+import { pyType, repr } from "./_args.ts";
 import { errno, raiseErrno } from "./errors.ts";
 import { select as selectFds, type Selectable } from "./select.ts";
 
@@ -69,12 +68,12 @@ function fileobjToFd(fileobj: unknown): number {
   if (typeof fileobj !== "number" || !Number.isInteger(fileobj)) {
     const fileno = (fileobj as { fileno?: unknown } | null)?.fileno;
     if (typeof fileno !== "function") {
-      throw new RangeError(`Invalid file object: ${pyRepr(fileobj)}`);
+      throw new RangeError(`Invalid file object: ${repr(fileobj)}`);
     }
     fd = fileno.call(fileobj);
     if (typeof fd === "bigint") fd = Number(fd);
     if (typeof fd !== "number" || !Number.isInteger(fd)) {
-      throw new RangeError(`Invalid file object: ${pyRepr(fileobj)}`);
+      throw new RangeError(`Invalid file object: ${repr(fileobj)}`);
     }
   }
   if ((fd as number) < 0) throw new RangeError(`Invalid file descriptor: ${fd}`);
@@ -144,11 +143,11 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
     }
     const ev = Number(events ?? 0);
     if (!ev || (ev & ~(EVENT_READ | EVENT_WRITE))) {
-      throw new RangeError(`Invalid events: ${pyRepr(events)}`);
+      throw new RangeError(`Invalid events: ${repr(events)}`);
     }
     const k = key(fileobj, this.lookup(fileobj), ev, data);
     if (this.fdToKey.has(k.fd)) {
-      throw new KeyError(`${pyRepr(fileobj)} (FD ${k.fd}) is already registered`);
+      throw new KeyError(`${repr(fileobj)} (FD ${k.fd}) is already registered`);
     }
     this.added(k);
     this.fdToKey.set(k.fd, k);
@@ -240,7 +239,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    */
   protected registered(fileobj: Selectable): SelectorKey<T> {
     const k = this.fdToKey.get(this.lookup(fileobj));
-    if (k === undefined) throw new KeyError(`${pyRepr(fileobj)} is not registered`);
+    if (k === undefined) throw new KeyError(`${repr(fileobj)} is not registered`);
     return k;
   }
 
@@ -302,7 +301,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
     const map = this.get_map();
     if (map === null) throw runtimeError("Selector is closed");
     const k = map.get(fileobj);
-    if (k === undefined) throw new KeyError(`${pyRepr(fileobj)} is not registered`);
+    if (k === undefined) throw new KeyError(`${repr(fileobj)} is not registered`);
     return k;
   }
 

@@ -23,7 +23,6 @@ import {
   toUInt32Mask,
 } from "./_args.ts";
 import { errno, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
-import { pyRepr } from "./_repr.ts";
 import { isLarge, receiveBuffer, received } from "./_received.ts";
 import { SocketFile } from "./io.ts";
 import { forget, READABLE, type Readiness, setRef, WRITABLE } from "./async/reactor.ts";
@@ -1546,7 +1545,7 @@ export class Socket {
         try {
           const a = get();
           if (a !== "" && !(a instanceof Uint8Array && a.byteLength === 0)) {
-            s += `, ${name}=${pyRepr(a)}`;
+            s += `, ${name}=${repr(a)}`;
           }
         } catch (e) {
           if (!(e instanceof OSError)) throw e;

@@ -11,8 +11,7 @@
 // returns a promise too, settled once the loop has stopped; Ctrl-C handlers,
 // timers and handlers themselves can call it.
 
-import { toBytes } from "./_args.ts";
-import { pyRepr } from "./_repr.ts";
+import { repr, toBytes } from "./_args.ts";
 import * as constants from "./constants.ts";
 import { OSError } from "./errors.ts";
 import type { SocketFile } from "./io.ts";
@@ -301,7 +300,7 @@ export abstract class BaseServer<R extends Request = Request> implements Disposa
    */
   handle_error(_request: R, client_address: Address, error?: unknown): void {
     console.error("-".repeat(40));
-    console.error("Exception occurred during processing of request from", pyRepr(client_address));
+    console.error("Exception occurred during processing of request from", repr(client_address));
     console.error(error instanceof Error ? error.stack : String(error));
     console.error("-".repeat(40));
   }

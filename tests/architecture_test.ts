@@ -117,6 +117,19 @@ Deno.test("the async folder knows Socket only as a type", () => {
   assert.deepEqual(runtime, []);
 });
 
+Deno.test("the examples use only the public face: the entry points and their own files", () => {
+  const outside: string[] = [];
+  for (const e of Deno.readDirSync(new URL("examples/", ROOT))) {
+    if (!e.name.endsWith(".ts")) continue;
+    const path = `examples/${e.name}`;
+    for (const { target } of importsOf(path)) {
+      const entry = ["mod.ts", "selectors.ts", "socketserver.ts"].includes(target);
+      if (!entry && !target.startsWith("examples/")) outside.push(`${path} -> ${target}`);
+    }
+  }
+  assert.deepEqual(outside, []);
+});
+
 Deno.test("nothing outside ffi/ asks which OS it runs on", () => {
   const asks: string[] = [];
   for (const path of graph.keys()) {
