@@ -38,6 +38,13 @@ interface Import {
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s+(type\s+)?(?:[^;"']*?\s+from\s+)?"([^"]+)"/g;
 
+/** The specifiers a module imports that are not relative paths, with whether each is a type. */
+function bareImportsOf(path: string): string[] {
+  return [...code(path).matchAll(IMPORT)]
+    .filter((m) => !m[2].startsWith("."))
+    .map((m) => `${path} -> ${m[1] ? "type " : ""}${m[2]}`);
+}
+
 function importsOf(path: string): Import[] {
   const out: Import[] = [];
   for (const m of code(path).matchAll(IMPORT)) {
@@ -128,6 +135,13 @@ Deno.test("the examples use only the public face: the entry points and their own
     }
   }
   assert.deepEqual(outside, []);
+});
+
+Deno.test("the library imports only by relative path: no dependency, no import map", () => {
+  // A type from Node's stream module is no dependency: it is gone at run time.
+  const bare = [...graph.keys()].flatMap(bareImportsOf)
+    .filter((i) => i !== "lib/async/conn.ts -> type node:stream");
+  assert.deepEqual(bare, []);
 });
 
 Deno.test("nothing outside ffi/ asks which OS it runs on", () => {
