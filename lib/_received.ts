@@ -3,10 +3,9 @@
 // A receive reads into a shared scratch buffer, then hands the caller exactly
 // the bytes that came: up to SMALL bytes as a view of a shared slab, as
 // Node's Buffer pool does, larger ones as an array of their own. A new
-// ArrayBuffer costs about 0.7 µs in Deno however small, and 10 µs at 64 KiB
-// (zeroed, with external-memory accounting); a view of an existing one costs
-// 25 ns. So recv(65536) costs what the bytes that came cost, as in CPython,
-// and a try that fails allocates nothing.
+// ArrayBuffer costs far more than a view of an existing one, and more the
+// larger it is (bench/NOTES.md). So recv(65536) costs what the bytes that
+// came cost, as in CPython, and a try that fails allocates nothing.
 //
 // The scratch is shared by every socket: calls are synchronous, and each
 // copies its bytes out before returning, so no two receives use it at once.

@@ -50,8 +50,8 @@ export class OSError extends Error {
  *
  * A call on a non-blocking socket that would block throws one shared,
  * frozen instance per errno value, with no stack trace: building a new Error
- * costs Deno about 4 µs, over 20 times the system call that failed, and
- * non-blocking loops meet this error all the time.
+ * costs many times the system call that failed, and non-blocking loops meet
+ * this error all the time.
  *
  * @example
  * ```ts

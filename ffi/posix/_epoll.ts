@@ -73,9 +73,9 @@ export function epollPoller(libc: Libc, p: Platform): Poller | undefined {
   const out: [number, boolean, boolean] = [0, false, false];
   // A descriptor past the end of the process's descriptor table makes
   // Linux grow the table, and in a process with threads that waits for an
-  // RCU grace period: 10 to 30 ms on the test machines, once per doubling
-  // from 64 slots. In the event loop's thread, that stalled every timer and
-  // connection as a server accepted its 1,000 clients. So the table grows
+  // RCU grace period, once per doubling from 64 slots (bench/NOTES.md). In
+  // the event loop's thread, that stalled every timer and connection as a
+  // server accepted its clients. So the table grows
   // ahead, on another thread: a duplicate of the epoll descriptor in the
   // last slot of the size wanted makes the kernel grow it, and is closed
   // again. A thread that needs a slot the table already has does not wait.

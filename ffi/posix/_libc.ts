@@ -57,8 +57,7 @@ export function openLibc(p: Platform): Libc {
   // errno as the last call left it, saved in the same step as the call: what
   // runs on this thread before a caller gets to read errno (a garbage
   // collection, Deno's own housekeeping) makes system calls of its own that
-  // overwrite it. Seen here: a failed non-blocking recv read as ENOENT about
-  // once in a million calls.
+  // overwrite it (a failed recv once read as ENOENT: bench/NOTES.md).
   let saved = 0;
   // deno-lint-ignore no-explicit-any
   type Fn = (...args: any[]) => any;

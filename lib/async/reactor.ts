@@ -5,7 +5,7 @@
 // - a socket is registered once (edge-triggered with epoll and kqueue) the
 //   first time an operation on it would block, and the poller hears of its
 //   descriptor, so that on Linux the descriptor table grows ahead of need on
-//   another thread (growing it in this one held the event loop 10 to 30 ms);
+//   another thread (growing it in this one held up the event loop: bench/NOTES.md);
 // - every operation first tries the system call, and only when that would
 //   block does it register a waiter, in the same synchronous step, so an edge
 //   that comes after the failed call is always seen;
@@ -203,10 +203,8 @@ let scheduled = false;
  * event loop is held that long when nothing comes, so no longer than a turn;
  * and a wait that found nothing makes the next ones only look, but for one
  * in RETRY. Not shorter either: the answer comes long before the timeout on
- * a busy connection, yet with a 1 ms timeout the server spent 3 µs (pinned to
- * one core) to 9 µs (not pinned) more CPU per round trip at one connection
- * than with 4 ms, for the kernel's timer, on the test machines; pinned, that
- * meant 1.02 against 1.24 times Deno's round trips.
+ * a busy connection, yet a shorter timeout costs CPU per round trip for the
+ * kernel's timer (bench/NOTES.md).
  */
 const POLL_US = 4000;
 const MISSES = 1, RETRY = 32;
