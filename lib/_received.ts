@@ -21,6 +21,9 @@ let scratch = new Uint8Array(65536);
 let window = scratch;
 let slab = new Uint8Array(0);
 let used = 0;
+/** The scratch's first `headLength` bytes, kept: a program repeats its message sizes. */
+let head = scratch.subarray(0, 0);
+let headLength = 0;
 
 /**
  * A buffer to receive up to `size` bytes into: the shared scratch, or an
@@ -35,6 +38,7 @@ export function receiveBuffer(size: number, large = false): Uint8Array {
   if (size > scratch.length) {
     if (size > SCRATCH_MAX) return new Uint8Array(size);
     scratch = new Uint8Array(size);
+    head = scratch.subarray(0, headLength = 0);
   }
   return window = scratch.subarray(0, size);
 }
@@ -53,7 +57,9 @@ export function received(buf: Uint8Array, n: number): Uint8Array {
   if (buf !== window) {
     return n === buf.length ? buf : n * 2 >= buf.length ? buf.subarray(0, n) : copied(buf, n);
   }
-  return copied(buf, n);
+  if (n > SMALL) return buf.slice(0, n);
+  if (n !== headLength) head = scratch.subarray(0, headLength = n);
+  return copied(head, n);
 }
 
 /**

@@ -341,6 +341,24 @@ export class Socket {
     }
   }
 
+  // The hot calls' second tries, each its own method: a closure in the
+  // caller would make V8 allocate its context on every call, first tries too.
+  #recvAgain(buf: Uint8Array, flags: number): number {
+    return this.#retry(READABLE, () => native.recv(this.#fd, buf, flags));
+  }
+
+  #recvfromAgain(buf: Uint8Array, flags: number): number {
+    return this.#retry(READABLE, () => this.#recvfromOnce(buf, flags));
+  }
+
+  #sendAgain(buf: Uint8Array, flags: number, deadline?: number): number {
+    return this.#retry(WRITABLE, () => native.send(this.#fd, buf, flags), deadline);
+  }
+
+  #sendtoAgain(buf: Uint8Array, flags: number, len: number): number {
+    return this.#retry(WRITABLE, () => native.sendto(this.#fd, buf, flags, sockaddr, len));
+  }
+
   #check(r: number): void {
     if (r < 0) raiseErrno();
   }
@@ -979,7 +997,7 @@ export class Socket {
     if (size === 0) return new Uint8Array(0);
     const buf = receiveBuffer(size, this.#large);
     let n = native.recv(this.#fd, buf, flags);
-    if (n < 0) n = this.#retry(READABLE, () => native.recv(this.#fd, buf, flags));
+    if (n < 0) n = this.#recvAgain(buf, flags);
     this.#large = isLarge(n);
     return received(buf, n);
   }
@@ -1005,18 +1023,15 @@ export class Socket {
    * ```
    */
   recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
+    const tooBig = "buffer too small for requested bytes";
     let view: Uint8Array;
-    [view, flags] = intoView(
-      buffer,
-      nbytes,
-      "recv_into",
-      "buffer too small for requested bytes",
-      flags,
-    );
+    // The defaults can fail no check, so the usual call skips the pair.
+    if (nbytes === 0 && flags === 0) view = intoView(buffer, 0, "recv_into", tooBig);
+    else [view, flags] = intoView(buffer, nbytes, "recv_into", tooBig, flags);
     // As Python: nothing asked, nothing done (not even on a closed socket).
     if (view.byteLength === 0) return 0;
     let n = native.recv(this.#fd, view, flags);
-    if (n < 0) n = this.#retry(READABLE, () => native.recv(this.#fd, view, flags));
+    if (n < 0) n = this.#recvAgain(view, flags);
     return n;
   }
 
@@ -1049,7 +1064,7 @@ export class Socket {
 
   #recvfrom(buf: Uint8Array, flags: number): number {
     const n = this.#recvfromOnce(buf, flags);
-    return n >= 0 ? n : this.#retry(READABLE, () => this.#recvfromOnce(buf, flags));
+    return n >= 0 ? n : this.#recvfromAgain(buf, flags);
   }
 
   #recvfromOnce(buf: Uint8Array, flags: number): number {
@@ -1080,14 +1095,10 @@ export class Socket {
     nbytes = 0,
     flags = 0,
   ): [number, Address | null] {
+    const tooBig = "nbytes is greater than the length of the buffer";
     let view: Uint8Array;
-    [view, flags] = intoView(
-      buffer,
-      nbytes,
-      "recvfrom_into",
-      "nbytes is greater than the length of the buffer",
-      flags,
-    );
+    if (nbytes === 0 && flags === 0) view = intoView(buffer, 0, "recvfrom_into", tooBig);
+    else [view, flags] = intoView(buffer, nbytes, "recvfrom_into", tooBig, flags);
     const n = this.#recvfrom(view, flags);
     return [n, this.#decoded()];
   }
@@ -1199,7 +1210,7 @@ export class Socket {
     const buf = toBytes(data);
     flags = flagsOf(flags);
     let n = native.send(this.#fd, buf, flags);
-    if (n < 0) n = this.#retry(WRITABLE, () => native.send(this.#fd, buf, flags));
+    if (n < 0) n = this.#sendAgain(buf, flags);
     return n;
   }
 
@@ -1230,7 +1241,7 @@ export class Socket {
     do {
       const part = off === 0 ? buf : buf.subarray(off);
       let n = native.send(this.#fd, part, flags);
-      if (n < 0) n = this.#retry(WRITABLE, () => native.send(this.#fd, part, flags), deadline);
+      if (n < 0) n = this.#sendAgain(part, flags, deadline);
       off += n;
     } while (off < buf.byteLength);
   }
@@ -1264,9 +1275,7 @@ export class Socket {
     }
     const len = this.#sockaddr(addr, "sendto");
     const n = native.sendto(this.#fd, buf, flags, sockaddr, len);
-    return n >= 0
-      ? n
-      : this.#retry(WRITABLE, () => native.sendto(this.#fd, buf, flags, sockaddr, len));
+    return n >= 0 ? n : this.#sendtoAgain(buf, flags, len);
   }
 
   /**
