@@ -386,7 +386,7 @@ export class SocketFile {
     if (this.#kind === "text") {
       // TextIOWrapper's checks, in its order.
       const opts = options ?? {};
-      for (const key of ["encoding", "errors", "newline"] as const) {
+      for (const key of ["encoding", "newline", "errors"] as const) {
         const v = opts[key];
         if (v !== null && v !== undefined && typeof v !== "string") {
           throw new TypeError(
@@ -727,7 +727,10 @@ export class SocketFile {
   #textRead(n: number): string {
     this.#pushPending();
     if (n < 0) {
-      while (this.#readChunk());
+      // Everything, decoded at once (as Python's, whose errors count positions from there).
+      const have = this.#take(this.#rend - this.#rpos);
+      const rest = this.#rawReadall() ?? new Uint8Array(0);
+      this.#decode(concatBytes([have, rest], have.byteLength + rest.byteLength), true);
       return this.#takeChars(this.#chars.length);
     }
     while (codePoints(this.#chars) < n && this.#readChunk());
