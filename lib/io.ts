@@ -795,7 +795,7 @@ export class SocketFile {
    * const [a, b] = socketpair();
    * a.sendall("h\u00e9llo");
    * a.close();
-   * using f = b.makefile("r", null, { encoding: "utf-8" });
+   * using f = b.makefile("r");
    * console.log(f.read(2), f.read()); // "hé" "llo"
    * b.close();
    * ```
