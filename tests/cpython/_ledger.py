@@ -22,9 +22,16 @@ HERE = pathlib.Path(__file__).parent
 # counts tests the port ignores with a reason beside them, CPython's own
 # platform skips included.
 PORTED = {
-    "GeneralModuleTests": ("general_module_test.ts", 59, 7, 10),
+    "GeneralModuleTests": ("general_module_test.ts", 61, 5, 10),
     "BasicTCPTest": ("basic_tcp_udp_test.ts", 10, 0, 0),
     "BasicUDPTest": ("basic_tcp_udp_test.ts", 3, 0, 0),
+    "FileObjectClassTestCase": ("file_object_test.ts", 10, 0, 0),
+    "UnbufferedFileObjectClassTestCase": ("file_object_test.ts", 14, 0, 1),
+    "LineBufferedFileObjectClassTestCase": ("file_object_test.ts", 10, 0, 0),
+    "SmallBufferedFileObjectClassTestCase": ("file_object_test.ts", 10, 0, 0),
+    "UnicodeReadFileObjectClassTestCase": ("file_object_test.ts", 10, 0, 0),
+    "UnicodeWriteFileObjectClassTestCase": ("file_object_test.ts", 10, 0, 0),
+    "UnicodeReadWriteFileObjectClassTestCase": ("file_object_test.ts", 10, 0, 0),
 }
 # Base classes the harness (_threaded.ts) ports as fixtures.
 FIXTURES = {

@@ -8,7 +8,8 @@
 // the worker makes an instance of its own. What the halves share:
 //
 // - CPython's threading.Events (server_ready, client_ready, done, and the
-//   event/evt/misc_event some classes make) are Int32 cells of a
+//   event/evt/misc_event, and FileObjectClassTestCase's evt1/evt2/
+//   serv_finished/cli_finished, some classes make) are Int32 cells of a
 //   SharedArrayBuffer, waited on with Atomics.wait, so a blocking wait
 //   blocks its thread as Event.wait() does. A wait without a timeout is
 //   bounded by LOOPBACK_TIMEOUT and fails when it runs out.
@@ -38,6 +39,7 @@ export const inClient: boolean = inClientWorker();
 
 // Int32 cells of the shared buffer.
 const SERVER_READY = 0, CLIENT_READY = 1, DONE = 2, EVENT = 3, EVT = 4, MISC_EVENT = 5;
+const EVT1 = 6, EVT2 = 7, SERV_FINISHED = 11, CLI_FINISHED = 12;
 const SERVER_CRASHED = 8, FINISHED = 9, FIRED = 10;
 /** Watched descriptors, each stored as fd + 1 (0: a free slot). */
 const FDS = 16, NFDS = 32;
@@ -119,6 +121,11 @@ export class ThreadableTest {
   event!: Event;
   evt!: Event;
   misc_event!: Event;
+  /** FileObjectClassTestCase's four Events (self.evt1, self.evt2, self.serv_finished, self.cli_finished). */
+  evt1!: Event;
+  evt2!: Event;
+  serv_finished!: Event;
+  cli_finished!: Event;
   #cells!: Int32Array;
   #mailbox!: Uint8Array;
   #cleanups: (() => unknown)[] = [];
@@ -136,6 +143,10 @@ export class ThreadableTest {
     this.event = new Event(cells, EVENT, bound);
     this.evt = new Event(cells, EVT, bound);
     this.misc_event = new Event(cells, MISC_EVENT, bound);
+    this.evt1 = new Event(cells, EVT1, bound);
+    this.evt2 = new Event(cells, EVT2, bound);
+    this.serv_finished = new Event(cells, SERV_FINISHED, bound);
+    this.cli_finished = new Event(cells, CLI_FINISHED, bound);
     this.#onReady = onReady;
   }
 

@@ -1030,21 +1030,16 @@ test("test_dealloc_warn", async () => {
   assert.ok(w.afterFileDropped[0].startsWith("ResourceWarning"));
 }, DEFECT || windows);
 
-// DEFECT: makefile()'s file has no name and no Python repr; Python's is
-// "<_io.BufferedReader name=-1>" once closed.
 test("test_name_closed_socketio", () => {
   using sock = socket.socket(AF_INET, SOCK_STREAM);
   const fp = sock.makefile("rb");
   fp.close();
   assert.equal(Deno.inspect(fp), "<_io.BufferedReader name=-1>");
-}, DEFECT);
+});
 
-// DEFECT: makefile()'s file has no readable(), writable() or seekable().
 test("test_unusable_closed_socketio", () => {
   using sock = socket.socket();
-  const fp = sock.makefile("rb", 0) as unknown as Record<string, () => boolean> & {
-    close(): void;
-  };
+  const fp = sock.makefile("rb", 0);
   assert.ok(fp.readable());
   assert.ok(!fp.writable());
   assert.ok(!fp.seekable());
@@ -1052,7 +1047,7 @@ test("test_unusable_closed_socketio", () => {
   assert.throws(() => fp.readable(), RangeError);
   assert.throws(() => fp.writable(), RangeError);
   assert.throws(() => fp.seekable(), RangeError);
-}, DEFECT);
+});
 
 test("test_socket_close", () => {
   const sock = socket.socket();
