@@ -89,7 +89,7 @@ export {
   SocketType,
 } from "./lib/socket.ts";
 export { type SendfileSource } from "./lib/_sendfile.ts";
-export { SocketFile } from "./lib/io.ts";
+export { SocketFile, type TextOptions } from "./lib/io.ts";
 export {
   CMSG_LEN,
   CMSG_SPACE,

@@ -130,6 +130,8 @@ export interface Native {
   readonly reuseAddrSteals: boolean;
   /** Whether error codes from 10000 up are Winsock's (Python says "[WinError 10061] ..."). */
   readonly winsockErrors: boolean;
+  /** The OS's line separator (Python's os.linesep), which text files write for "\n". */
+  readonly linesep: "\n" | "\r\n";
   /** How the OS waits on many descriptors. */
   readonly multiplexer: "epoll" | "kqueue" | "wsapoll";
   /** Python's socket constants for this OS. */

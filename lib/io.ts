@@ -15,6 +15,7 @@ import {
   toSsize,
   utf8,
 } from "./_args.ts";
+import { native } from "../ffi/mod.ts";
 import { copied } from "./_received.ts";
 import { EAGAIN, EWOULDBLOCK } from "./constants.ts";
 import { BlockingIOError, OSError, TimeoutError } from "./errors.ts";
@@ -762,7 +763,7 @@ export class SocketFile {
     let bytes: Uint8Array;
     if (typeof data === "string") {
       // "\n" is written as the newline asked for (os.linesep for none).
-      const nl = this.#newline ?? (Deno.build.os === "windows" ? "\r\n" : "\n");
+      const nl = this.#newline ?? native.linesep;
       if (nl !== "" && nl !== "\n") data = data.replaceAll("\n", nl);
       bytes = encodeText(data, this.#codec, this.#errors);
     } else {

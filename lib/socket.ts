@@ -24,7 +24,7 @@ import {
 } from "./_args.ts";
 import { errno, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
 import { isLarge, receiveBuffer, received } from "./_received.ts";
-import { SocketFile } from "./io.ts";
+import { SocketFile, type TextOptions } from "./io.ts";
 import { forget, READABLE, type Readiness, setRef, WRITABLE } from "./async/reactor.ts";
 import { readableOf, writableOf } from "./async/streams.ts";
 import { sock_accept } from "./async/sock.ts";
@@ -1515,12 +1515,14 @@ export class Socket {
   }
 
   /**
-   * A file object over the socket, as Python's `makefile`: `read`,
-   * `readline`, `write`, `flush`, `close`. Modes "r", "w", "rw", with "b" for
-   * bytes; text modes use UTF-8.
+   * A file object over the socket, as Python's `makefile(mode, buffering, *,
+   * encoding, errors, newline)`: `read`, `readinto`, `readline`, `write`,
+   * `flush`, `close`. Modes "r", "w", "rw", with "b" for bytes; text modes
+   * read and write characters in the encoding asked for (UTF-8 by default).
    *
    * @param mode a combination of r, w and b
    * @param buffering buffer size in bytes (default 8192; 0 unbuffered, binary only)
+   * @param options Python's keyword arguments for text mode: encoding, errors, newline
    * @returns the file
    * @throws {RangeError} for an invalid mode
    * @example
@@ -1535,8 +1537,8 @@ export class Socket {
    * w.close(); r.close(); a.close(); b.close();
    * ```
    */
-  makefile(mode = "r", buffering: number | null = null): SocketFile {
-    return new SocketFile(this, mode, buffering);
+  makefile(mode = "r", buffering: number | null = null, options: TextOptions = {}): SocketFile {
+    return new SocketFile(this, mode, buffering, options);
   }
 
   /** Python's repr, for `console.log` and `Deno.inspect`. */

@@ -131,6 +131,7 @@ export function loadPosix(): Native {
     socketpairEmulated: false,
     reuseAddrSteals: false,
     winsockErrors: false,
+    linesep: "\n",
     multiplexer: p.os === "linux" ? "epoll" : "kqueue",
 
     errno,

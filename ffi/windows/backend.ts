@@ -77,6 +77,7 @@ export function loadWindows(): Native {
     socketpairEmulated: true,
     reuseAddrSteals: true,
     winsockErrors: true,
+    linesep: "\r\n",
     multiplexer: "wsapoll",
 
     errno: w.errno,

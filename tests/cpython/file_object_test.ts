@@ -11,21 +11,6 @@ import { register, skip, SocketConnectedTest } from "./_threaded.ts";
 
 type Msg = Uint8Array | string;
 
-/**
- * sock.makefile(mode, buffering, encoding=..., errors=..., newline=...).
- * (Socket.makefile() takes no keyword arguments yet: lib/socket.ts passes
- * only the mode and buffering on. This makes the file as it does, with
- * them.)
- */
-function makefile(
-  sock: socket.Socket,
-  mode: string,
-  buffering: number,
-  options: { encoding: string; errors: string; newline: string | null },
-): socket.SocketFile {
-  return new socket.SocketFile(sock, mode, buffering, options);
-}
-
 /** assertEqual for a bytes or str message. */
 function assertMsg(actual: unknown, expected: Msg): void {
   if (typeof expected === "string") assert.equal(actual, expected);
@@ -71,7 +56,7 @@ class FileObjectClassTestCase extends SocketConnectedTest {
   // harness's: both halves need them, and only the server runs setUp.)
   override setUp(): void {
     super.setUp();
-    this.read_file = makefile(this.cli_conn, this.read_mode, this.bufsize, {
+    this.read_file = this.cli_conn.makefile(this.read_mode, this.bufsize, {
       encoding: this.encoding,
       errors: this.errors,
       newline: this.newline,
@@ -87,7 +72,7 @@ class FileObjectClassTestCase extends SocketConnectedTest {
 
   override clientSetUp(): void {
     super.clientSetUp();
-    this.write_file = makefile(this.serv_conn, this.write_mode, this.bufsize, {
+    this.write_file = this.serv_conn.makefile(this.write_mode, this.bufsize, {
       encoding: this.encoding,
       errors: this.errors,
       newline: this.newline,
