@@ -94,37 +94,39 @@ int main(void) {
 }
 `;
 
-/** Compiles and runs C_PROGRAM with gcc against this machine's glibc headers. */
-function linuxReference(): Reference {
+/** Compiles a C program with gcc against this machine's glibc headers, runs it, and returns what it printed. */
+function runC(program: string): string {
   const dir = Deno.makeTempDirSync({ prefix: "pysocket-structs-" });
   try {
-    Deno.writeTextFileSync(`${dir}/layout.c`, C_PROGRAM);
-    const cc = new Deno.Command("gcc", { args: [`${dir}/layout.c`, "-o", `${dir}/layout`] })
+    Deno.writeTextFileSync(`${dir}/probe.c`, program);
+    const cc = new Deno.Command("gcc", { args: [`${dir}/probe.c`, "-o", `${dir}/probe`] })
       .outputSync();
     assert.ok(cc.success, new TextDecoder().decode(cc.stderr));
-    const out = new TextDecoder().decode(
-      new Deno.Command(`${dir}/layout`).outputSync().stdout,
-    );
-    const structs: Record<string, StructLayout> = {};
-    const cmsgLen = new Map<number, number>(), cmsgSpace = new Map<number, number>();
-    for (const line of out.trim().split("\n")) {
-      const [a, b, c, d] = line.split(" ");
-      if (a === "CMSG") {
-        cmsgLen.set(Number(b), Number(c));
-        cmsgSpace.set(Number(b), Number(d));
-      } else if (b === "size") structs[a] = { size: Number(c), fields: new Map() };
-      else structs[a].fields.set(b, { offset: Number(c), size: Number(d) });
-    }
-    return {
-      msghdr: structs.msghdr,
-      cmsghdr: structs.cmsghdr,
-      addrinfo: structs.addrinfo,
-      cmsgLen,
-      cmsgSpace,
-    };
+    return new TextDecoder().decode(new Deno.Command(`${dir}/probe`).outputSync().stdout);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+}
+
+/** What gcc says of glibc's structs (C_PROGRAM's output). */
+function linuxReference(): Reference {
+  const structs: Record<string, StructLayout> = {};
+  const cmsgLen = new Map<number, number>(), cmsgSpace = new Map<number, number>();
+  for (const line of runC(C_PROGRAM).trim().split("\n")) {
+    const [a, b, c, d] = line.split(" ");
+    if (a === "CMSG") {
+      cmsgLen.set(Number(b), Number(c));
+      cmsgSpace.set(Number(b), Number(d));
+    } else if (b === "size") structs[a] = { size: Number(c), fields: new Map() };
+    else structs[a].fields.set(b, { offset: Number(c), size: Number(d) });
+  }
+  return {
+    msghdr: structs.msghdr,
+    cmsghdr: structs.cmsghdr,
+    addrinfo: structs.addrinfo,
+    cmsgLen,
+    cmsgSpace,
+  };
 }
 
 /** The little-endian unsigned integer of `size` bytes at `offset`. */
@@ -383,39 +385,29 @@ int main(void) {
   return 0;
 }
 `;
-    const dir = Deno.makeTempDirSync({ prefix: "pysocket-netdb-" });
-    try {
-      Deno.writeTextFileSync(`${dir}/netdb.c`, program);
-      const cc = new Deno.Command("gcc", { args: [`${dir}/netdb.c`, "-o", `${dir}/netdb`] })
-        .outputSync();
-      assert.ok(cc.success, new TextDecoder().decode(cc.stderr));
-      const out = new TextDecoder().decode(new Deno.Command(`${dir}/netdb`).outputSync().stdout);
-      const at = new Map(
-        out.trim().split("\n").map((l) => {
-          const [name, offset, size] = l.split(" ");
-          return [name, [Number(offset), Number(size)]] as const;
-        }),
-      );
-      const offset = (name: string) => at.get(name)![0];
-      assert.deepEqual(linux.hostent, {
-        aliases: offset("hostent.h_aliases"),
-        addrtype: offset("hostent.h_addrtype"),
-        length: offset("hostent.h_length"),
-        addrList: offset("hostent.h_addr_list"),
-        intSize: at.get("hostent.h_addrtype")![1],
-      });
-      assert.deepEqual(linux.servent, {
-        name: offset("servent.s_name"),
-        port: offset("servent.s_port"),
-      });
-      assert.deepEqual(linux.protoent, { proto: offset("protoent.p_proto") });
-      assert.deepEqual(linux.ifNameindex, {
-        size: offset("if_nameindex.size"),
-        index: offset("if_nameindex.if_index"),
-        name: offset("if_nameindex.if_name"),
-      });
-    } finally {
-      Deno.removeSync(dir, { recursive: true });
-    }
+    const at = new Map(
+      runC(program).trim().split("\n").map((l) => {
+        const [name, offset, size] = l.split(" ");
+        return [name, [Number(offset), Number(size)]] as const;
+      }),
+    );
+    const offset = (name: string) => at.get(name)![0];
+    assert.deepEqual(linux.hostent, {
+      aliases: offset("hostent.h_aliases"),
+      addrtype: offset("hostent.h_addrtype"),
+      length: offset("hostent.h_length"),
+      addrList: offset("hostent.h_addr_list"),
+      intSize: at.get("hostent.h_addrtype")![1],
+    });
+    assert.deepEqual(linux.servent, {
+      name: offset("servent.s_name"),
+      port: offset("servent.s_port"),
+    });
+    assert.deepEqual(linux.protoent, { proto: offset("protoent.p_proto") });
+    assert.deepEqual(linux.ifNameindex, {
+      size: offset("if_nameindex.size"),
+      index: offset("if_nameindex.if_index"),
+      name: offset("if_nameindex.if_name"),
+    });
   },
 );

@@ -345,7 +345,7 @@ function recvIntoLater(
     intact(view, size, "recv_into");
     return resultOf(native.recv(sock.fileno(), view, 0), op);
   };
-  return wait(sock, false, op, signal, r);
+  return wait(sock, READABLE, op, signal, r);
 }
 
 /**
@@ -371,7 +371,7 @@ async function sendallLater(
     intact(buf, size, "sendall");
     return resultOf(native.send(sock.fileno(), rest(buf, off), 0), op);
   };
-  off += await wait(sock, true, op, signal, r);
+  off += await wait(sock, WRITABLE, op, signal, r);
   while (off < buf.byteLength) off += await attempt(sock, WRITABLE, op, signal);
 }
 
