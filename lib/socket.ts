@@ -419,7 +419,7 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
     }
   }
 
-  /** @internal makefile() bookkeeping: a file holds the socket open. */
+  /** @ignore makefile() bookkeeping: a file holds the socket open. */
   _ioRef(delta: number): void {
     this.#ioRefs += delta;
     if (this.#ioRefs <= 0 && this.#closed) this.#realClose();
