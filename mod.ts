@@ -68,15 +68,23 @@ export const timeout: typeof TimeoutError = TimeoutError;
 export type timeout = TimeoutError;
 export type {
   Address,
+  AddressOf,
   AlgAddress,
   BluetoothAddress,
   CanAddress,
+  DatagramOf,
+  Family,
   Inet4Address,
   Inet6Address,
+  Inet6FullAddress,
+  InetAddress,
+  Kind,
   NetlinkAddress,
   PacketAddress,
   QipcrtrAddress,
+  Sender,
   TipcAddress,
+  UnixAddress,
   VsockAddress,
 } from "./lib/address.ts";
 export {

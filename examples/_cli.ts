@@ -50,8 +50,8 @@ export function outOfResources(e: unknown): boolean {
 export const ACCEPT_PAUSE_MS = 1000;
 
 /** Formats an address as HOST:PORT. */
-export function hostPort(address: socket.Address): string {
-  const [host, port] = address as [string, number];
+export function hostPort(address: socket.InetAddress): string {
+  const [host, port] = address;
   return `${host}:${port}`;
 }
 
@@ -79,7 +79,8 @@ export function whenInterrupted(fn: () => void): void {
  */
 export function announce(sock: socket.Socket): void {
   catchInterrupts();
-  console.log(`listening on ${hostPort(sock.getsockname())}`);
+  // Any socket, socketserver's too (typed with the wide Address): these are IP ones.
+  console.log(`listening on ${hostPort(sock.getsockname() as socket.InetAddress)}`);
 }
 
 /** From now on, Ctrl-C (or SIGTERM) ends the wait loops instead of the process. */

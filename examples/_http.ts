@@ -281,9 +281,14 @@ export function firstPart(rep: Reply): Uint8Array {
 }
 
 /** Prints a request in the common log format, unless quiet. */
-export function log(options: WebOptions, addr: socket.Address, request: string, status: number) {
+export function log(
+  options: WebOptions,
+  addr: socket.InetAddress,
+  request: string,
+  status: number,
+) {
   if (options.quiet) return;
-  const [host] = addr as socket.Inet4Address;
+  const [host] = addr;
   console.log(`${host} - - [${new Date().toISOString()}] "${request}" ${status}`);
 }
 

@@ -56,7 +56,7 @@ async function send(conn: socket.Socket, c: Connection, rep: Reply): Promise<boo
 /** Answers a request that is refused; the connection then ends. */
 async function refuse(
   conn: socket.Socket,
-  addr: socket.Address,
+  addr: socket.InetAddress,
   c: Connection,
   e: Refusal,
 ): Promise<false> {
@@ -66,7 +66,7 @@ async function refuse(
 }
 
 /** Serves one connection until it closes, fails, idles out or the server stops. */
-async function serve(conn: socket.Socket, addr: socket.Address, c: Connection): Promise<void> {
+async function serve(conn: socket.Socket, addr: socket.InetAddress, c: Connection): Promise<void> {
   const { signal } = c.stop;
   // Waiting for a request also ends when it is overdue: a client that sends
   // a byte now and then is never idle, so the idle sweep would not end it.

@@ -24,11 +24,11 @@ const infos = HOSTS.flatMap((HOST) =>
 );
 // One IPv6 wildcard socket can take IPv4 too; then the IPv4 wildcard is skipped.
 const dualstack = socket.has_dualstack_ipv6() &&
-  infos.some(([af, , , , sa]) => af === socket.AF_INET6 && (sa as socket.Inet6Address)[0] === "::");
-const servers: socket.Socket[] = [];
+  infos.some(([af, , , , sa]) => af === socket.AF_INET6 && sa[0] === "::");
+const servers: socket.Socket<socket.InetAddress>[] = [];
 for (const [af, socktype, proto, _canonname, sa] of infos) {
   if (dualstack && af === socket.AF_INET) continue;
-  let s: socket.Socket;
+  let s: socket.Socket<socket.InetAddress>;
   try {
     s = socket.socket(af, socktype, proto);
   } catch (e) {
@@ -39,15 +39,15 @@ for (const [af, socktype, proto, _canonname, sa] of infos) {
     if (af === socket.AF_INET6) {
       s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, dualstack ? 0 : 1);
     }
-    const [host, , ...rest] = sa as [string, number, ...number[]];
-    s.bind([host, PORT, ...rest] as socket.Address); // the same port for every family
+    const [host, , ...rest] = sa;
+    s.bind([host, PORT, ...rest]); // the same port for every family
     s.listen(1);
   } catch (e) {
     s.close();
     if (e instanceof socket.error) continue;
     throw e;
   }
-  PORT = (s.getsockname() as [string, number])[1];
+  PORT = s.getsockname()[1];
   servers.push(s);
 }
 if (servers.length === 0) {

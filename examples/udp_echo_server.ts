@@ -24,7 +24,7 @@ const PORT = portOf(args.port, USAGE);
   announce(sock);
   while (await readable(sock)) {
     const [data, addr] = sock.recvfrom(65535); // the largest datagram, so none is cut
-    sock.sendto(data, addr!);
+    sock.sendto(data, addr);
     console.log(`Echoed ${data.length} bytes to ${repr(addr)}`);
   }
 }

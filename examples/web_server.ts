@@ -50,7 +50,7 @@ interface Outgoing {
  * being sent, and whether it is closing (see finish()).
  */
 interface Connection {
-  addr: socket.Address;
+  addr: socket.InetAddress;
   incoming: Incoming;
   last: number;
   /** The time of the first byte of a request not yet whole (null: none). */

@@ -28,6 +28,15 @@ export type Inet6Address =
   | [host: string, port: number]
   | [host: string, port: number, flowinfo: number]
   | [host: string, port: number, flowinfo: number, scope_id: number];
+/**
+ * An AF_INET6 address as the OS reports it (`getsockname()`, `recvfrom()`,
+ * `accept()`, `getaddrinfo()`): all four fields.
+ */
+export type Inet6FullAddress = [host: string, port: number, flowinfo: number, scope_id: number];
+/** An address of either IP family, as the OS reports it: what `create_connection()` and `getaddrinfo()` give. */
+export type InetAddress = Inet4Address | Inet6FullAddress;
+/** An AF_UNIX address: a path, or (Linux) an abstract name as bytes; `""` for an unbound socket. */
+export type UnixAddress = string | Uint8Array;
 /** An AF_PACKET address: `[ifname, proto, pkttype?, hatype?, addr?]`. */
 export type PacketAddress =
   | [ifname: string, proto: number]
@@ -54,6 +63,50 @@ export type Address =
   | string
   | Uint8Array
   | [family: number, data: Uint8Array];
+
+/**
+ * An address family number that also names, for the type checker only, the
+ * address type of its sockets: `AF_INET` is a `Family<Inet4Address>`, so
+ * `socket(AF_INET)` is a `Socket<Inet4Address>` whose `getsockname()` is a
+ * `[host, port]`. At run time it is a plain number, and any number is a
+ * `Family<Address>`: a family known only at run time gives the wide
+ * {@link Address}.
+ */
+export type Family<A extends Address = Address> = number & { readonly addressType?: A };
+
+/**
+ * A socket type number that also tells the type checker, for `Socket`'s
+ * `recvfrom()`, whether the socket receives datagrams: `SOCK_DGRAM` is a
+ * `Kind<true>`, `SOCK_STREAM` a `Kind<false>`; any other number a
+ * `Kind<boolean>`. At run time it is a plain number.
+ */
+export type Kind<Datagram extends boolean = boolean> = number & { readonly datagram?: Datagram };
+
+/**
+ * The address type a family number's type names: `Inet4Address` for
+ * `typeof AF_INET`, the union for a union (`AF_INET6` or `AF_INET`), and
+ * `Otherwise` (by default the wide {@link Address}) for a plain `number`.
+ */
+export type AddressOf<F, Otherwise extends Address = Address> = F extends
+  Family<infer A extends Address> ? (Address extends A ? Otherwise : A) : Otherwise;
+
+/**
+ * Whether a socket type number's type says datagrams: `true` for
+ * `typeof SOCK_DGRAM`, `false` for `typeof SOCK_STREAM`, `boolean` for a
+ * plain `number` (see {@link Kind}).
+ */
+export type DatagramOf<T> = T extends Kind<infer D extends boolean>
+  ? (boolean extends D ? boolean : D)
+  : boolean;
+
+/**
+ * What `recvfrom()` gives as the sender on a socket of address type `A`:
+ * always an address for an IP datagram socket (`Kind<true>`), else an address
+ * or `null` (a stream socket has none to give; an unbound AF_UNIX sender
+ * neither).
+ */
+export type Sender<A extends Address = Address, Datagram extends boolean = boolean> =
+  Datagram extends true ? ([A] extends [InetAddress] ? A : A | null) : A | null;
 
 /** The address families a codec tells apart; NaN for one the platform lacks. */
 interface Families {

@@ -2,7 +2,17 @@
 // socketpair, fromfd, dup, close, send_fds/recv_fds.
 
 import { native } from "../ffi/mod.ts";
-import { type Address, codec } from "./address.ts";
+import {
+  type Address,
+  type AddressOf,
+  codec,
+  type DatagramOf,
+  type Family,
+  type Inet4Address,
+  type InetAddress,
+  type Kind,
+  type Sender,
+} from "./address.ts";
 import { items, pyType, repr, toBuffer, toCInt, truthy } from "./_args.ts";
 import { CMSG_LEN } from "./convert.ts";
 import { OSError, osError, raiseErrno } from "./errors.ts";
@@ -34,7 +44,8 @@ export interface CreateConnectionOptions {
  * ```ts
  * import { create_connection, create_server } from "@pysocket/pysocket";
  * using srv = create_server(["127.0.0.1", 0]);
- * using c = create_connection(srv.getsockname() as [string, number], 5);
+ * using c = create_connection(srv.getsockname(), 5);
+ * const [host, port] = c.getpeername(); // an IPv4 or IPv6 address: InetAddress
  * ```
  */
 export function create_connection(
@@ -42,11 +53,11 @@ export function create_connection(
   timeout?: number | null,
   source_address: [string, number] | null = null,
   options: CreateConnectionOptions = {},
-): Socket {
+): Socket<InetAddress, false> {
   const [host, port] = unpackPair(address) as [string | null, number | string];
   const errors: unknown[] = [];
   for (const [family, type, proto, , sa] of candidates(host, port)) {
-    let sock: Socket | null = null;
+    let sock: Socket<InetAddress> | null = null;
     try {
       sock = new Socket(family, type, proto);
       if (timeout !== undefined) sock.settimeout(timeout);
@@ -103,10 +114,13 @@ function candidates(host: string | null, port: number | string): AddrInfoEntry[]
   return getaddrinfo(host, port, 0, constants.SOCK_STREAM);
 }
 
-/** Options of {@link create_server}, as Python's keyword arguments. */
-export interface CreateServerOptions {
+/**
+ * Options of {@link create_server}, as Python's keyword arguments; `F` is the
+ * family's type, which names the server's address type (see {@link Family}).
+ */
+export interface CreateServerOptions<F extends number = number> {
   /** `AF_INET` (default) or `AF_INET6`. */
-  family?: number;
+  family?: F;
   /** listen() backlog; default as `Socket.listen()`. */
   backlog?: number | null;
   /** Set SO_REUSEPORT, so several processes can share the port. */
@@ -128,10 +142,17 @@ export interface CreateServerOptions {
  * ```ts
  * import { create_server } from "@pysocket/pysocket";
  * using srv = create_server(["127.0.0.1", 0]);
- * console.log(srv.getsockname());
+ * const [host, port] = srv.getsockname(); // AF_INET by default: an Inet4Address
  * ```
  */
-export function create_server(address: Address, options: CreateServerOptions = {}): Socket {
+export function create_server<F extends number = Family<Inet4Address>>(
+  address: Address,
+  options?: CreateServerOptions<F>,
+): Socket<AddressOf<F>, false>;
+export function create_server(
+  address: Address,
+  options: CreateServerOptions = {},
+): Socket<Address, false> {
   options ??= {};
   const family = options.family === undefined ? constants.AF_INET : options.family;
   if (truthy(options.reuse_port) && constants.SO_REUSEPORT === undefined) {
@@ -145,7 +166,7 @@ export function create_server(address: Address, options: CreateServerOptions = {
       throw new RangeError("dualstack_ipv6 requires AF_INET6 family");
     }
   }
-  const sock = new Socket(family, constants.SOCK_STREAM);
+  const sock = new Socket<Address, false>(family, constants.SOCK_STREAM);
   try {
     // As Python: on Windows SO_REUSEADDR would let another socket take the
     // port while this one holds it, so it is set only elsewhere.
@@ -228,6 +249,11 @@ export function has_dualstack_ipv6(): boolean {
  * b.close();
  * ```
  */
+export function socketpair<F extends number = number, T extends number = Kind<false>>(
+  family?: F,
+  type?: T,
+  proto?: number,
+): [Socket<AddressOf<F>, DatagramOf<T>>, Socket<AddressOf<F>, DatagramOf<T>>];
 export function socketpair(
   family: number = native.socketpairEmulated ? constants.AF_INET : constants.AF_UNIX,
   type: number = constants.SOCK_STREAM,
@@ -339,6 +365,12 @@ export function fromshare(info: Uint8Array): Socket {
  * using t = fromfd(s.fileno(), AF_INET, SOCK_STREAM);
  * ```
  */
+export function fromfd<F extends number, T extends number>(
+  fd: number,
+  family: F,
+  type: T,
+  proto?: number,
+): Socket<AddressOf<F>, DatagramOf<T>>;
 export function fromfd(fd: number, family: number, type: number, proto = 0): Socket {
   const nfd = dup(fd);
   try {
@@ -353,11 +385,15 @@ export function fromfd(fd: number, family: number, type: number, proto = 0): Soc
  * A socket's method, bound, as Python's `sock.sendmsg` finds it: anything
  * but a socket has no such attribute (Python's AttributeError, a TypeError here).
  */
-function boundMethod<K extends "sendmsg" | "recvmsg">(sock: unknown, name: K): Socket[K] {
+function boundMethod<
+  K extends "sendmsg" | "recvmsg",
+  A extends Address = Address,
+  Datagram extends boolean = boolean,
+>(sock: Socket<A, Datagram>, name: K): Socket<A, Datagram>[K] {
   if (!(sock instanceof Socket)) {
     throw new TypeError(`'${pyType(sock)}' object has no attribute '${name}'`);
   }
-  return sock[name].bind(sock) as Socket[K];
+  return sock[name].bind(sock) as Socket<A, Datagram>[K];
 }
 
 /** Python's `maxfds * 4` in recv_fds: a number, or what CMSG_LEN() then refuses. */
@@ -451,12 +487,12 @@ export function send_fds(
  * b.close();
  * ```
  */
-export function recv_fds(
-  sock: Socket,
+export function recv_fds<A extends Address, Datagram extends boolean>(
+  sock: Socket<A, Datagram>,
   bufsize: number,
   maxfds: number,
   flags = 0,
-): [Uint8Array, number[], number, Address | null] {
+): [Uint8Array, number[], number, Sender<A, Datagram>] {
   const recvmsg = boundMethod(sock, "recvmsg");
   const [data, anc, mflags, addr] = recvmsg(bufsize, CMSG_LEN(timesFour(maxfds)), flags);
   const fds: number[] = [];

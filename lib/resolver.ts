@@ -1,9 +1,9 @@
 // Name resolution: getaddrinfo, getnameinfo, gethostby*, getserv*, getproto*,
 // and the interface name table.
 
-import type { AddressFamily, SocketKind } from "./enums.ts";
+import type { SocketKind } from "./enums.ts";
 import { native } from "../ffi/mod.ts";
-import { type Address, codec, idna, SIN6 } from "./address.ts";
+import { codec, type Family, idna, type InetAddress, SIN6 } from "./address.ts";
 import {
   argType,
   cText,
@@ -20,13 +20,19 @@ import { gaiError, herror, OSError, raiseErrno } from "./errors.ts";
 const constants = native.constants;
 const decoder = new TextDecoder();
 
-/** One getaddrinfo result: `[family, type, proto, canonname, sockaddr]`. */
+/**
+ * One getaddrinfo result: `[family, type, proto, canonname, sockaddr]`. The
+ * address is an IPv4 or IPv6 one, and the family is typed so
+ * (see {@link Family}): `socket(family, type, proto)` makes a
+ * `Socket<InetAddress>`. (One type for every call, whatever family it asks
+ * for, so that a variable can hold the results of several.)
+ */
 export type AddrInfoEntry = [
-  family: AddressFamily,
+  family: Family<InetAddress>,
   type: SocketKind,
   proto: number,
   canonname: string,
-  sockaddr: Address,
+  sockaddr: InetAddress,
 ];
 
 /**
@@ -78,7 +84,7 @@ export function getaddrinfo(
   if (err !== 0) throw gaiError(err);
   return list.map((
     a,
-  ) => [a.family, a.socktype, a.protocol, a.canonname, codec.decode(a.addr) as Address]);
+  ) => [a.family, a.socktype, a.protocol, a.canonname, codec.decode(a.addr) as InetAddress]);
 }
 
 /**

@@ -2,7 +2,16 @@
 
 import type { AddressFamily, SocketKind } from "./enums.ts";
 import { native } from "../ffi/mod.ts";
-import { type Address, codec } from "./address.ts";
+import {
+  type Address,
+  type AddressOf,
+  codec,
+  type DatagramOf,
+  type Family,
+  type Inet4Address,
+  type Kind,
+  type Sender,
+} from "./address.ts";
 import {
   argType,
   intoView,
@@ -154,7 +163,7 @@ function toCIntOf(v: unknown, name: string): number {
  * console.log(srv.getsockname());
  * ```
  */
-export class Socket {
+export class Socket<A extends Address = Address, Datagram extends boolean = boolean> {
   static {
     // Python's name for the class, in messages ("'socket' object cannot be interpreted as ...").
     Object.defineProperty(this.prototype, pyName, { value: "socket" });
@@ -183,6 +192,20 @@ export class Socket {
    * @throws {OSError} when the OS refuses, e.g. an unsupported family
    * @throws {RangeError} for a negative descriptor
    */
+  constructor(family?: Family<A>, type?: Kind<Datagram>, proto?: number, fileno?: number | null);
+  /**
+   * Creates a socket of a family and type the type checker does not know
+   * (a `number`, or a union of families): its addresses are the wide
+   * {@link Address}.
+   *
+   * @param family address family, default `AF_INET` (or the descriptor's)
+   * @param type socket type, default `SOCK_STREAM`; may include `SOCK_NONBLOCK`
+   * @param proto protocol, default 0
+   * @param fileno an open socket descriptor to wrap instead of creating one
+   * @throws {OSError} when the OS refuses, e.g. an unsupported family
+   * @throws {RangeError} for a negative descriptor
+   */
+  constructor(family?: number, type?: number, proto?: number, fileno?: number | null);
   constructor(family = -1, type = -1, proto = -1, fileno: number | null = null) {
     family = toClinicInt(family);
     type = toClinicInt(type);
@@ -371,6 +394,16 @@ export class Socket {
     return codec.decode(sockaddr, sockaddrLen[0], this.#proto);
   }
 
+  /** The decoded address, as this socket's family gives it (the codec's result is the wide union). */
+  #address(): A {
+    return this.#decoded() as A;
+  }
+
+  /** A decoded sender, as recvfrom() gives it. */
+  #sender(): Sender<A, Datagram> {
+    return this.#decoded() as Sender<A, Datagram>;
+  }
+
   // --- lifetime -------------------------------------------------------------
 
   /**
@@ -404,7 +437,7 @@ export class Socket {
     }
   }
 
-  /** @internal makefile() bookkeeping: a file holds the socket open. */
+  /** @ignore makefile() bookkeeping: a file holds the socket open. */
   _ioRef(delta: number): void {
     this.#ioRefs += delta;
     if (this.#ioRefs <= 0 && this.#closed) this.#realClose();
@@ -432,7 +465,7 @@ export class Socket {
    * import { create_connection, create_server } from "@pysocket/pysocket";
    * const srv = create_server(["127.0.0.1", 0]);
    * srv.setblocking(false);
-   * const client = create_connection(srv.getsockname() as [string, number]);
+   * const client = create_connection(srv.getsockname());
    * for await (const [conn, addr] of srv) {
    *   console.log("Connected by", addr);
    *   conn.close();
@@ -441,9 +474,13 @@ export class Socket {
    * client.close();
    * ```
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<[Socket, Address], void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<
+    [Socket<A, Datagram>, A],
+    void,
+    undefined
+  > {
     for (;;) {
-      let accepted: [Socket, Address];
+      let accepted: [Socket<A, Datagram>, A];
       try {
         accepted = await sock_accept(this);
       } catch (e) {
@@ -548,10 +585,10 @@ export class Socket {
    * console.log(d.fileno() !== s.fileno());
    * ```
    */
-  dup(): Socket {
+  dup(): Socket<A, Datagram> {
     const fd = native.dup(this.#fd);
     if (fd < 0) raiseErrno();
-    const s = new Socket(this.#family, this.#type, this.#proto, fd);
+    const s = new Socket<A, Datagram>(this.#family, this.#type, this.#proto, fd);
     s.settimeout(this.#timeout);
     return s;
   }
@@ -628,7 +665,7 @@ export class Socket {
         if (!raise && err instanceof OSError) return err.errno ?? errno.EWOULDBLOCK;
         throw err;
       }
-      e = this.getsockopt(constants.SOL_SOCKET, constants.SO_ERROR) as number;
+      e = this.getsockopt(constants.SOL_SOCKET, constants.SO_ERROR);
       if (e === 0) return 0;
     }
     if (raise) throw osError(e);
@@ -645,13 +682,13 @@ export class Socket {
    * import { socket } from "@pysocket/pysocket";
    * using s = socket();
    * s.bind(["127.0.0.1", 0]);
-   * const [host, port] = s.getsockname() as [string, number];
+   * const [host, port] = s.getsockname();
    * ```
    */
-  getsockname(): Address {
+  getsockname(): A {
     sockaddrLen[0] = sockaddr.byteLength;
     this.#check(native.getsockname(this.#fd, sockaddr, sockaddrLen));
-    return this.#decoded() as Address;
+    return this.#address();
   }
 
   /**
@@ -668,10 +705,10 @@ export class Socket {
    * b.close();
    * ```
    */
-  getpeername(): Address {
+  getpeername(): A {
     sockaddrLen[0] = sockaddr.byteLength;
     this.#check(native.getpeername(this.#fd, sockaddr, sockaddrLen));
-    return this.#decoded() as Address;
+    return this.#address();
   }
 
   /**
@@ -711,7 +748,7 @@ export class Socket {
    * conn.close();
    * ```
    */
-  accept(): [Socket, Address] {
+  accept(): [Socket<A, Datagram>, A] {
     // AF_ALG's accept takes no address buffer (with one, Linux fails it with
     // ECONNABORTED): the address is None, as Python's is (bpo-31705).
     const alg = this.#family === constants.AF_ALG;
@@ -721,8 +758,8 @@ export class Socket {
     };
     let fd = op();
     if (fd < 0) fd = this.#retry(READABLE, op);
-    const address = this.#decoded() as Address;
-    const sock = new Socket(this.#family, this.#type, this.#proto, fd);
+    const address = this.#address();
+    const sock = new Socket<A, Datagram>(this.#family, this.#type, this.#proto, fd);
     if (defaultTimeout === null && this.#timeout) sock.setblocking(true);
     return [sock, address];
   }
@@ -742,8 +779,31 @@ export class Socket {
    * import { SO_TYPE, SOL_SOCKET, socket } from "@pysocket/pysocket";
    * using s = socket();
    * console.log(s.getsockopt(SOL_SOCKET, SO_TYPE)); // 1
+   * console.log(s.getsockopt(SOL_SOCKET, SO_TYPE, 4)); // Uint8Array(4) [1, 0, 0, 0]
    * ```
    */
+  getsockopt(level: number, optname: number): number;
+  /**
+   * Reads a socket option's raw bytes, as Python's
+   * `getsockopt(level, optname, buflen)` (typed as Python's typeshed types it:
+   * a `buflen` of 0 reads the integer, as Python does).
+   *
+   * @param level e.g. `SOL_SOCKET`
+   * @param optname e.g. `SO_LINGER`
+   * @param buflen size of the bytes form (1-1024)
+   * @returns the option's bytes
+   */
+  getsockopt(level: number, optname: number, buflen: number): Uint8Array;
+  /**
+   * Reads a socket option, for callers that pass `buflen` on: the integer
+   * without it, the bytes with it.
+   *
+   * @param level e.g. `SOL_SOCKET`
+   * @param optname e.g. `SO_RCVBUF`
+   * @param buflen size of the bytes form (1-1024); 0 or absent for an int
+   * @returns the integer value, or the option's bytes
+   */
+  getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array;
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
     level = toCInt(level);
     optname = toCInt(optname);
@@ -1053,13 +1113,13 @@ export class Socket {
    * const [data, from] = a.recvfrom(1500);
    * ```
    */
-  recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
+  recvfrom(bufsize: number, flags = 0): [Uint8Array, Sender<A, Datagram>] {
     const size = toSize(bufsize);
     flags = flagsOf(flags);
     if (size < 0) throw new RangeError("negative buffersize in recvfrom");
     const buf = receiveBuffer(size);
     const n = this.#recvfrom(buf, flags);
-    return [received(buf, n), this.#decoded()];
+    return [received(buf, n), this.#sender()];
   }
 
   #recvfrom(buf: Uint8Array, flags: number): number {
@@ -1094,13 +1154,13 @@ export class Socket {
     buffer: ArrayBufferView | ArrayBuffer,
     nbytes = 0,
     flags = 0,
-  ): [number, Address | null] {
+  ): [number, Sender<A, Datagram>] {
     const tooBig = "nbytes is greater than the length of the buffer";
     let view: Uint8Array;
     if (nbytes === 0 && flags === 0) view = intoView(buffer, 0, "recvfrom_into", tooBig);
     else [view, flags] = intoView(buffer, nbytes, "recvfrom_into", tooBig, flags);
     const n = this.#recvfrom(view, flags);
-    return [n, this.#decoded()];
+    return [n, this.#sender()];
   }
 
   /**
@@ -1126,7 +1186,7 @@ export class Socket {
     bufsize: number,
     ancbufsize = 0,
     flags = 0,
-  ): [Uint8Array, AncData[], number, Address | null] {
+  ): [Uint8Array, AncData[], number, Sender<A, Datagram>] {
     if (!native.recvmsg) noAttribute("recvmsg");
     const size = toSize(bufsize);
     const anc = toSize(ancbufsize);
@@ -1161,7 +1221,7 @@ export class Socket {
     buffers: Iterable<ArrayBufferView | ArrayBuffer>,
     ancbufsize = 0,
     flags = 0,
-  ): [number, AncData[], number, Address | null] {
+  ): [number, AncData[], number, Sender<A, Datagram>] {
     if (!native.recvmsg) noAttribute("recvmsg_into");
     const anc = toSize(ancbufsize);
     flags = toCInt(flags);
@@ -1178,14 +1238,19 @@ export class Socket {
     bufs: Uint8Array[],
     anc: number,
     f: number,
-  ): [number, AncData[], number, Address | null] {
+  ): [number, AncData[], number, Sender<A, Datagram>] {
     if (anc < 0 || anc > 0x7fffffff) throw new RangeError("invalid ancillary data buffer length");
     const op = () => native.recvmsg!(this.#fd, bufs, anc, f, sockaddr.byteLength);
     let r = op();
     if (r.n < 0) {
       this.#retry(READABLE, () => (r = op()).n);
     }
-    return [r.n, r.ancillary, r.flags, codec.decode(r.addr, undefined, this.#proto)];
+    return [
+      r.n,
+      r.ancillary,
+      r.flags,
+      codec.decode(r.addr, undefined, this.#proto) as Sender<A, Datagram>,
+    ];
   }
 
   // --- sending --------------------------------------------------------------------
@@ -1570,6 +1635,11 @@ export class Socket {
 /**
  * Creates a socket, as Python's `socket.socket(family, type, proto, fileno)`.
  *
+ * The result's type says what its addresses are when the family's does:
+ * `socket(AF_INET6, SOCK_DGRAM)` is a `Socket<Inet6FullAddress, true>`, so
+ * its `recvfrom()` gives `[data, [host, port, flowinfo, scope_id]]`; a family
+ * known only at run time gives a `Socket` of the wide {@link Address}.
+ *
  * @param family address family, default `AF_INET`
  * @param type socket type, default `SOCK_STREAM`
  * @param proto protocol, default 0
@@ -1580,9 +1650,16 @@ export class Socket {
  * ```ts
  * import { AF_INET6, socket, SOCK_DGRAM } from "@pysocket/pysocket";
  * using s = socket(AF_INET6, SOCK_DGRAM);
+ * s.bind(["::1", 0]);
+ * const [host, port, flowinfo, scope_id] = s.getsockname();
  * ```
  */
-export function socket(family = -1, type = -1, proto = -1, fileno: number | null = null): Socket {
+export function socket<F extends number = Family<Inet4Address>, T extends number = Kind<false>>(
+  family?: F,
+  type?: T,
+  proto: number = -1,
+  fileno: number | null = null,
+): Socket<AddressOf<F>, DatagramOf<T>> {
   return new Socket(family, type, proto, fileno);
 }
 

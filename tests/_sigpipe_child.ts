@@ -19,7 +19,7 @@ const ways: [string, (s: socket.Socket) => unknown][] = [
 ];
 for (const [name, write] of ways) {
   using srv = socket.create_server(["127.0.0.1", 0]);
-  using s = socket.create_connection(srv.getsockname() as [string, number]);
+  using s = socket.create_connection(srv.getsockname());
   srv.accept()[0].close();
   s.settimeout(5);
   try {
@@ -32,7 +32,7 @@ for (const [name, write] of ways) {
 }
 {
   using srv = socket.create_server(["127.0.0.1", 0]);
-  using s = socket.create_connection(srv.getsockname() as [string, number]);
+  using s = socket.create_connection(srv.getsockname());
   srv.accept()[0].close();
   s.setblocking(false);
   try {

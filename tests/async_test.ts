@@ -10,7 +10,7 @@ import { decoder, E, openFds, windows } from "./_helpers.ts";
 function listener(): [socket.Socket, number] {
   const srv = socket.create_server(["127.0.0.1", 0], { backlog: 1024 });
   srv.setblocking(false);
-  return [srv, (srv.getsockname() as socket.Inet4Address)[1]];
+  return [srv, srv.getsockname()[1]];
 }
 
 async function connected(port: number): Promise<socket.Socket> {

@@ -165,7 +165,7 @@ Deno.test("echo_server_dualstack.ts takes IPv4 on one IPv6 socket when asked for
 
 Deno.test("echo_client_dualstack.ts says it could not open a socket when no address answers", async () => {
   using probe = socket.create_server(["127.0.0.1", 0]);
-  const port = String((probe.getsockname() as socket.Inet4Address)[1]);
+  const port = String(probe.getsockname()[1]);
   probe.close(); // a port that was free a moment ago
   const done = await run("echo_client_dualstack.ts", ["--host", "127.0.0.1", "--port", port]);
   assert.equal(done.code, 1);
@@ -202,7 +202,7 @@ print(data == bytes(range(256)) * 100, addr[1] == ${port})`,
 Deno.test("udp_echo_client.ts reports loss and exits 1 when no server answers", async () => {
   using quiet = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   quiet.bind(["127.0.0.1", 0]); // receives, never answers
-  const port = String((quiet.getsockname() as socket.Inet4Address)[1]);
+  const port = String(quiet.getsockname()[1]);
   const t0 = performance.now();
   const done = await run("udp_echo_client.ts", [
     "--port",

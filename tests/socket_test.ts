@@ -7,7 +7,7 @@ const { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET } = sock
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 /** A connected TCP pair over loopback: [client, server side]. */
-function tcpPair(family = AF_INET): [socket.Socket, socket.Socket] {
+function tcpPair(family: number = AF_INET): [socket.Socket, socket.Socket] {
   using srv = socket.socket(family, SOCK_STREAM);
   srv.bind([family === AF_INET ? "127.0.0.1" : "::1", 0]);
   srv.listen();
@@ -266,7 +266,7 @@ Deno.test("Socket.accept() with a timeout throws TimeoutError, and accepted sock
   using srv = socket.create_server(["127.0.0.1", 0]);
   srv.settimeout(0.05);
   assert.throws(() => srv.accept(), socket.TimeoutError);
-  using c = socket.create_connection(srv.getsockname() as [string, number]);
+  using c = socket.create_connection(srv.getsockname());
   const [conn] = srv.accept();
   assert.equal(conn.gettimeout(), null, "blocking when the default timeout is None");
   assert.equal(conn.getblocking(), true);
@@ -275,7 +275,7 @@ Deno.test("Socket.accept() with a timeout throws TimeoutError, and accepted sock
   try {
     using n = socket.socket();
     assert.equal(n.gettimeout(), 3);
-    using c2 = socket.create_connection(srv.getsockname() as [string, number]);
+    using c2 = socket.create_connection(srv.getsockname());
     const [conn2] = srv.accept();
     assert.equal(conn2.gettimeout(), 3);
     conn2.close();
@@ -411,7 +411,7 @@ Deno.test("Socket.sendall() delivers 8 MiB intact to a python3 reader (SHA-256 c
   ignore: windows,
 }, async () => {
   using srv = socket.create_server(["127.0.0.1", 0]);
-  const port = (srv.getsockname() as [string, number])[1];
+  const port = srv.getsockname()[1];
   const child = new Deno.Command("python3", {
     args: [
       "-c",
@@ -441,7 +441,7 @@ Deno.test("Socket.recv() reads 8 MiB from a python3 sender intact (SHA-256 compa
   ignore: windows,
 }, async () => {
   using srv = socket.create_server(["127.0.0.1", 0]);
-  const port = (srv.getsockname() as [string, number])[1];
+  const port = srv.getsockname()[1];
   const child = new Deno.Command("python3", {
     args: [
       "-c",
@@ -598,7 +598,7 @@ Deno.test("Socket.close() is idempotent and Symbol.dispose closes", () => {
 Deno.test("Deno.inspect() shows a socket as Python's repr does", () => {
   using s = socket.socket();
   s.bind(["127.0.0.1", 0]);
-  const port = (s.getsockname() as [string, number])[1];
+  const port = s.getsockname()[1];
   assert.equal(
     Deno.inspect(s),
     `<socket.socket fd=${s.fileno()}, family=2, type=1, proto=0, laddr=('127.0.0.1', ${port})>`,
@@ -708,7 +708,7 @@ try { socket.close(fd); console.log("still open"); } catch { console.log("closed
 Deno.test("create_server() with dualstack_ipv6 accepts IPv4 and IPv6 clients on one socket", () => {
   assert.equal(socket.has_dualstack_ipv6(), true);
   using srv = socket.create_server(["::", 0], { family: AF_INET6, dualstack_ipv6: true });
-  const port = (srv.getsockname() as [string, number])[1];
+  const port = srv.getsockname()[1];
   for (const host of ["127.0.0.1", "::1"]) {
     using c = socket.create_connection([host, port], 2);
     const [conn, addr] = srv.accept();
@@ -727,7 +727,7 @@ Deno.test("create_server() names the address when bind fails, and reuse_port let
   }
   const reuse_port = socket.SO_REUSEPORT !== undefined;
   using a = socket.create_server(["127.0.0.1", 0], { reuse_port });
-  const port = (a.getsockname() as [string, number])[1];
+  const port = a.getsockname()[1];
   if (reuse_port) {
     using b = socket.create_server(["127.0.0.1", port], { reuse_port });
     void b;

@@ -360,13 +360,30 @@ ENUMS = [("AddressFamily", "AF_", "IntEnum"), ("SocketKind", "SOCK_", "IntEnum")
          ("MsgFlag", "MSG_", "IntFlag"), ("AddressInfo", "AI_", "IntFlag")]
 
 
+# The families and socket types whose type names more than a number: a
+# family its sockets' address type, as Socket<A> takes it (lib/address.ts's
+# Family), SOCK_DGRAM and SOCK_STREAM whether recvfrom() has a sender (Kind).
+BRANDS = {
+    "AF_INET": "Family<Inet4Address>", "AF_INET6": "Family<Inet6FullAddress>",
+    "AF_UNIX": "Family<UnixAddress>", "AF_PACKET": "Family<PacketAddress>",
+    "AF_NETLINK": "Family<NetlinkAddress>", "AF_CAN": "Family<CanAddress>",
+    "AF_ALG": "Family<AlgAddress>", "AF_VSOCK": "Family<VsockAddress>",
+    "AF_TIPC": "Family<TipcAddress>", "AF_QIPCRTR": "Family<QipcrtrAddress>",
+    "AF_BLUETOOTH": "Family<BluetoothAddress>",
+    "SOCK_DGRAM": "Kind<true>", "SOCK_STREAM": "Kind<false>",
+}
+
+
 def lib_constants(tables, string_tables):
     """lib/constants.ts: one typed, documented export per name. A name every
-    supported OS has is `number`; one some OS lacks is `number | undefined`."""
+    supported OS has is `number` (or its BRANDS type); one some OS lacks is
+    `number | undefined`."""
+    types = sorted({t for b in BRANDS.values() for t in re.findall(r"\w+", b) if t not in ("true", "false")})
     out = ["// Python's socket constants as typed exports, one per name; values come from the",
            "// backend's table for the running OS. " + DO_NOT_EDIT,
            "",
            'import { native } from "../ffi/mod.ts";',
+           f'import type {{ {", ".join(types)} }} from "./address.ts";',
            "",
            "const C = native.constants as Record<string, number | undefined>;",
            "const S = native.strings as Record<string, string | undefined>;",
@@ -375,11 +392,12 @@ def lib_constants(tables, string_tables):
         for name in sorted(set().union(*tables.values())):
             where = [os for os, t in tables.items() if name in t]
             doc = f"/** {describe(name)} `{name}`, as Python's `socket.{name}`."
+            t = BRANDS.get(name, js_type)
             if len(where) == len(tables):
-                out.extend([doc + " */", f"export const {name}: {js_type} = {record}.{name} as {js_type};"])
+                out.extend([doc + " */", f"export const {name}: {t} = {record}.{name} as {t};"])
             else:
                 out.extend([doc, f" *\n * Availability: {', '.join(where)}; `undefined` where the OS lacks it. */",
-                            f"export const {name}: {js_type} | undefined = {record}.{name};"])
+                            f"export const {name}: {t} | undefined = {record}.{name};"])
 
     def kind(name):
         k = KINDS.get(name.split("_")[0], "constant")

@@ -15,7 +15,7 @@ import {
   yieldIfDue,
 } from "./reactor.ts";
 import { intoView, toBytes } from "../_args.ts";
-import type { Address } from "../address.ts";
+import type { Address, Sender } from "../address.ts";
 import type { Data, Socket } from "../socket.ts";
 import { fileChunks, type SendfileSource, sendfileSource } from "../_sendfile.ts";
 import { isSocket } from "../_brand.ts";
@@ -287,11 +287,11 @@ export function sock_recv_into(
  * console.log(await sock_recvfrom(a, 100));
  * ```
  */
-export function sock_recvfrom(
-  sock: Socket,
+export function sock_recvfrom<A extends Address, Datagram extends boolean>(
+  sock: Socket<A, Datagram>,
   bufsize: number,
   options: AsyncOptions = NO_OPTIONS,
-): Promise<[Uint8Array, Address | null]> {
+): Promise<[Uint8Array, Sender<A, Datagram>]> {
   return attempt(sock, READABLE, fromSocketMethod(() => sock.recvfrom(bufsize)), options?.signal);
 }
 
@@ -317,12 +317,12 @@ export function sock_recvfrom(
  * console.log(await sock_recvfrom_into(a, new Uint8Array(100)));
  * ```
  */
-export function sock_recvfrom_into(
-  sock: Socket,
+export function sock_recvfrom_into<A extends Address, Datagram extends boolean>(
+  sock: Socket<A, Datagram>,
   buffer: ArrayBufferView | ArrayBuffer,
   nbytes = 0,
   options: AsyncOptions = NO_OPTIONS,
-): Promise<[number, Address | null]> {
+): Promise<[number, Sender<A, Datagram>]> {
   return attempt(
     sock,
     READABLE,
@@ -470,15 +470,15 @@ export function sock_sendto(
  * import { create_connection, create_server, sock_accept } from "@pysocket/pysocket";
  * using srv = create_server(["127.0.0.1", 0]);
  * srv.setblocking(false);
- * using c = create_connection(srv.getsockname() as [string, number]);
+ * using c = create_connection(srv.getsockname());
  * const [conn, addr] = await sock_accept(srv);
  * conn.close();
  * ```
  */
-export async function sock_accept(
-  sock: Socket,
+export async function sock_accept<A extends Address, Datagram extends boolean>(
+  sock: Socket<A, Datagram>,
   options: AsyncOptions = NO_OPTIONS,
-): Promise<[Socket, Address]> {
+): Promise<[Socket<A, Datagram>, A]> {
   checkNonblocking(sock);
   const [conn, addr] = await attempt(
     sock,
@@ -523,7 +523,7 @@ export async function sock_connect(
   }
   // The connection goes on in the background: wait for it, then ask how it went.
   await readiness(sock.fileno(), WRITABLE, sock, options?.signal);
-  const err = sock.getsockopt(SOL_SOCKET, SO_ERROR) as number;
+  const err = sock.getsockopt(SOL_SOCKET, SO_ERROR);
   if (err !== 0) throw osError(err);
 }
 

@@ -1291,7 +1291,7 @@ function _test_socket_fileno(s: socket.Socket, family: number, stype: number): s
 test("test_socket_fileno", () => {
   const cleanups: socket.Socket[] = [];
   try {
-    let s = socket.socket(AF_INET, SOCK_STREAM);
+    let s: socket.Socket = socket.socket(AF_INET, SOCK_STREAM);
     cleanups.push(s);
     s.bind([HOST, 0]);
     cleanups.push(_test_socket_fileno(s, AF_INET, SOCK_STREAM));
