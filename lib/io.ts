@@ -792,7 +792,7 @@ export class SocketFile {
    * @throws {RangeError} when the file is closed or not readable (Python's ValueError)
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.sendall("h\u00e9llo");
    * a.close();
@@ -841,7 +841,7 @@ export class SocketFile {
    * @throws {RangeError} when the file is closed or not readable
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.sendall("abc");
    * using f = b.makefile("rb", 0);
@@ -886,7 +886,7 @@ export class SocketFile {
    * @throws {RangeError} when the file is closed or not readable
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.sendall("one\ntwo\n");
    * using f = b.makefile("rb");
@@ -959,7 +959,7 @@ export class SocketFile {
    * @throws {RangeError} when the file is closed or not readable
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * a.sendall("one\ntwo\n");
    * a.close();
@@ -998,7 +998,7 @@ export class SocketFile {
    * @throws {BlockingIOError} when a buffered file's socket is non-blocking and cannot take the data
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * using f = a.makefile("w");
    * console.log(f.write("h\u00e9\n")); // 3
@@ -1045,7 +1045,7 @@ export class SocketFile {
    * @throws {BlockingIOError} when the socket is non-blocking and cannot take it all
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * using f = a.makefile("wb");
    * f.write("hi");
@@ -1071,7 +1071,7 @@ export class SocketFile {
    * read-write buffered file (Python's BufferedRWPair has none: io.UnsupportedOperation)
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * using f = a.makefile("rb");
    * console.log(f.fileno() === a.fileno()); // true
@@ -1092,7 +1092,7 @@ export class SocketFile {
    * @throws {RangeError} "I/O operation on closed socket." once the socket file is closed
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * using f = a.makefile("rb");
    * console.log(f.readable(), f.writable(), f.seekable()); // true false false
@@ -1113,7 +1113,7 @@ export class SocketFile {
    * @throws {RangeError} "I/O operation on closed socket." once the socket file is closed
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * using f = a.makefile("wb");
    * console.log(f.writable()); // true
@@ -1133,7 +1133,7 @@ export class SocketFile {
    * @throws {RangeError} "I/O operation on closed socket." once the socket file is closed (a read-write buffered file answers false)
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * using f = a.makefile("rb", 0);
    * console.log(f.seekable()); // false
@@ -1153,7 +1153,7 @@ export class SocketFile {
    * @throws {RangeError} when the file is closed
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * using f = a.makefile("rb");
    * console.log(f.isatty()); // false
@@ -1173,7 +1173,7 @@ export class SocketFile {
    * @throws {OSError} when the flush fails
    * @example
    * ```ts
-   * import { socketpair } from "./mod.ts";
+   * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
    * const f = a.makefile("wb");
    * a.close(); // the file holds the socket open
