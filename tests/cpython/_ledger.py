@@ -25,6 +25,8 @@ PORTED = {
     "GeneralModuleTests": ("general_module_test.ts", 59, 7, 10),
     "BasicTCPTest": ("basic_tcp_udp_test.ts", 10, 0, 0),
     "BasicUDPTest": ("basic_tcp_udp_test.ts", 3, 0, 0),
+    "SendfileUsingSendTest": ("sendfile_test.ts", 11, 0, 0),
+    "SendfileUsingSendfileTest": ("sendfile_test.ts", 11, 0, 0),
 }
 # Base classes the harness (_threaded.ts) ports as fixtures.
 FIXTURES = {
