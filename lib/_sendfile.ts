@@ -8,8 +8,31 @@ import { errno, raiseErrno } from "./errors.ts";
 
 const constants = native.constants;
 
-/** A file for `sendfile`: a descriptor, a path, or an object with `fileno()`. */
-export type SendfileSource = number | string | URL | { fileno(): number };
+/**
+ * A file object as Python's sendfile takes one: each member optional. With
+ * `fileno()` the descriptor is sent by sendfile(2); without, the file is
+ * read (`read(size)`, Python's) and sent. After sending, `seek(offset + sent)`
+ * sets the position, as Python does. A `mode` without "b" is a text file,
+ * refused.
+ */
+export interface SendfileFileObject {
+  fileno?(): number;
+  read?(size: number): Uint8Array;
+  seek?(offset: number): unknown;
+  mode?: string;
+}
+
+/** A file Deno opened (`Deno.FsFile`): read with `readSync`, positioned with `seekSync`. */
+export interface SendfileDenoFile {
+  readSync(buffer: Uint8Array): number | null;
+  seekSync(offset: number, whence: number): unknown;
+}
+
+/**
+ * A file for `sendfile`: a descriptor, a path, a file object (Python's
+ * shape: `fileno()`, `read()`, `seek()`), or a `Deno.FsFile`.
+ */
+export type SendfileSource = number | string | URL | SendfileFileObject | SendfileDenoFile;
 
 /** The file of a sendfile, opened when it was given by path; close() lets go of it. */
 export interface SendfileFile {
@@ -87,4 +110,63 @@ export function* fileChunks(fd: number, start: number, count: number): Generator
     yield part.subarray(0, n);
     total += n;
   }
+}
+
+/** Python's `'b' not in getattr(file, 'mode', 'b')`: a text-mode file is refused. */
+export function checkBinaryMode(file: unknown): void {
+  const mode = typeof file === "object" && file !== null
+    ? (file as { mode?: unknown }).mode
+    : undefined;
+  if (typeof mode === "string" && !mode.includes("b")) {
+    throw new RangeError("file should be opened in binary mode");
+  }
+}
+
+/**
+ * Whether sendfile(2) can read the file: a descriptor, a path, or an object
+ * with `fileno()`. Python gives the rest (no fileno) to read-and-send.
+ */
+export function hasDescriptor(file: unknown): boolean {
+  if (file === null || file === undefined) return false; // Python: None has no 'read'
+  if (typeof file !== "object" || file instanceof URL) return true;
+  return typeof (file as { fileno?: unknown }).fileno === "function";
+}
+
+/**
+ * Moves a file object to `position` (Python's `file.seek(offset + sent)` after
+ * a sendfile), where it has `seekSync` (Deno.FsFile) or `seek`. A descriptor
+ * or a path has no position of its own here: sendfile reads at an offset.
+ */
+export function seekTo(file: unknown, position: number): void {
+  if (typeof file !== "object" || file === null || file instanceof URL) return;
+  const f = file as { seekSync?: unknown; seek?: unknown };
+  if (typeof f.seekSync === "function") f.seekSync.call(file, position, 0); // SeekMode.Start
+  else if (typeof f.seek === "function") f.seek.call(file, position);
+}
+
+/**
+ * A reader of up to `size` bytes of a file object without a descriptor:
+ * `readSync` (Deno.FsFile) or Python's `read(size)`; empty at the end.
+ */
+export function readerOf(file: unknown): (size: number) => Uint8Array {
+  const f = file as { readSync?: unknown; read?: unknown };
+  if (typeof f?.readSync === "function") {
+    const readSync = f.readSync as (buffer: Uint8Array) => number | null;
+    return (size) => {
+      const buf = new Uint8Array(size);
+      return buf.subarray(0, readSync.call(file, buf) ?? 0);
+    };
+  }
+  if (typeof f?.read !== "function") {
+    throw new TypeError(`'${pyType(file)}' object has no attribute 'read'`);
+  }
+  const read = f.read as (size: number) => unknown;
+  return (size) => {
+    const data = read.call(file, size);
+    // Python's memoryview(file.read(n)).
+    if (!(data instanceof Uint8Array)) {
+      throw new TypeError(`memoryview: a bytes-like object is required, not '${pyType(data)}'`);
+    }
+    return data;
+  };
 }

@@ -38,7 +38,15 @@ import { forget, READABLE, type Readiness, setRef, WRITABLE } from "./async/reac
 import { readableOf, writableOf } from "./async/streams.ts";
 import { sock_accept } from "./async/sock.ts";
 import { brand } from "./_brand.ts";
-import { fileChunks, type SendfileSource, sendfileSource } from "./_sendfile.ts";
+import {
+  checkBinaryMode,
+  fileChunks,
+  hasDescriptor,
+  readerOf,
+  seekTo,
+  type SendfileSource,
+  sendfileSource,
+} from "./_sendfile.ts";
 
 const constants = native.constants;
 const sys = native.sys;
@@ -1440,25 +1448,40 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
    * Sends a file, zero-copy where the OS has sendfile(2), else by reading and
    * sending. Python's `socket.sendfile(file, offset, count)`.
    *
-   * @param file a descriptor, a path, or an object with `fileno()`
+   * The file is a descriptor, a path, a file object or a `Deno.FsFile`. A
+   * descriptor, a path, or an object with `fileno()` is sent by sendfile(2)
+   * from `offset` (a descriptor's own position is neither used nor moved). An
+   * object without `fileno()` is read and sent, as Python's
+   * `_sendfile_use_send`: `read(size)` (or a Deno.FsFile's `readSync`) from
+   * its position, after `seek(offset)` when `offset` is not 0. Either way a
+   * file object that has `seek` (or `seekSync`) is left at `offset + sent`,
+   * on return and when sending fails part way, as Python leaves it. An object
+   * whose `mode` lacks "b" (a text file) is refused.
+   *
+   * @param file a descriptor, a path, a file object, or a `Deno.FsFile`
    * @param offset where in the file to start
    * @param count how many bytes at most (`null`: to the end)
    * @returns the number of bytes sent
-   * @throws {RangeError} for a non-stream or non-blocking socket, or bad offset/count
+   * @throws {RangeError} for a non-stream or non-blocking socket, a text-mode
+   *   file, or bad offset/count
+   * @throws {TimeoutError} when the socket has a timeout and stays unwritable that long
    * @example
    * ```ts
    * import { socketpair } from "@pysocket/pysocket";
    * const [a, b] = socketpair();
-   * const sent = a.sendfile("/etc/hostname");
+   * using file = Deno.openSync("/etc/hostname");
+   * const sent = a.sendfile(file, 0); // read and sent; file's position is now `sent`
+   * a.sendfile("/etc/hostname"); // a path: zero-copy
    * a.close();
    * b.close();
    * ```
    */
   sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
-    // Python's order: the type, the count, the file's fileno() (what has
-    // none, Python sends by reading, and checks the mode first), the mode,
-    // then the offset as os.sendfile() takes it (None: the file's start;
-    // negative: EINVAL).
+    // Python's order: the file's mode, the type, the count, the file's
+    // fileno() (what has none, Python reads and sends, checking the
+    // blocking mode first), the blocking mode, then the offset as
+    // os.sendfile() takes it (None: the file's start; negative: EINVAL).
+    checkBinaryMode(file);
     if (!(this.#type & constants.SOCK_STREAM)) {
       throw new RangeError("only SOCK_STREAM type sockets are supported");
     }
@@ -1470,50 +1493,80 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
         throw new RangeError(`count must be a positive integer (got ${repr(count)})`);
       }
     }
-    const fileno = typeof file === "object" && file !== null && !(file instanceof URL) &&
-      typeof (file as { fileno?: unknown }).fileno === "function";
+    if (!hasDescriptor(file)) {
+      if (this.#timeout === 0) throw new RangeError("non-blocking sockets are not supported");
+      return this.#sendfileByReading(file, offset ?? 0, count ?? 0);
+    }
+    const fileno = typeof file === "object" && file !== null && !(file instanceof URL);
     if (!fileno && this.#timeout === 0) {
       throw new RangeError("non-blocking sockets are not supported");
     }
     const src = sendfileSource(constants.SOCK_STREAM, file, 0, count);
+    let start = 0;
+    // Where sending has reached: sendfile(2) advances it.
+    const at = new BigInt64Array(1);
     try {
       if (this.#timeout === 0) throw new RangeError("non-blocking sockets are not supported");
-      const start = offset === null ? 0 : toCLong(offset);
+      start = offset === null ? 0 : toCLong(offset);
       if (start < 0) throw osError(errno.EINVAL);
-      return this.#sendfile(src.fd, start, src.count);
+      at[0] = BigInt(start);
+      this.#sendfile(src.fd, at, src.count);
+      return Number(at[0]) - start;
     } finally {
       src.close();
+      if (Number(at[0]) > start) seekTo(file, Number(at[0]));
     }
   }
 
-  #sendfile(fd: number, start: number, count: number): number {
-    const offset = new BigInt64Array([BigInt(start)]);
-    const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
+  /** sendfile(2) from `at[0]`, which it advances, up to `count` bytes or the end. */
+  #sendfile(fd: number, at: BigInt64Array, count: number): void {
+    const start = Number(at[0]);
     let total = 0;
     while (total < count) {
       const want = Math.min(count - total, 0x40000000);
-      const op = () => native.sendfile(this.#fd, fd, offset, want);
+      const op = () => native.sendfile(this.#fd, fd, at, want);
       let n = op();
       if (n < 0) {
         const e = native.errno();
         if (total === 0 && (e === errno.ENOSYS || e === errno.EINVAL)) {
-          return this.#sendfileByCopy(fd, start, count);
+          for (const part of fileChunks(fd, start, count)) {
+            this.sendall(part);
+            at[0] += BigInt(part.byteLength);
+          }
+          return;
         }
-        n = this.#retry(WRITABLE, op, deadline);
+        // As Python's, the timeout bounds each wait, not the whole file.
+        n = this.#retry(WRITABLE, op);
       }
       if (n === 0) break;
       total += n;
     }
-    return total;
   }
 
-  #sendfileByCopy(fd: number, start: number, count: number): number {
+  /** Python's _sendfile_use_send: the file object's own read(), 8 KiB at a time. */
+  #sendfileByReading(file: unknown, offset: number, count: number): number {
+    if (offset) seekTo(file, offset);
+    const read = readerOf(file);
+    let blocksize = count ? Math.min(count, 8192) : 8192;
     let total = 0;
-    for (const part of fileChunks(fd, start, count)) {
-      this.sendall(part);
-      total += part.byteLength;
+    try {
+      for (;;) {
+        if (count) {
+          blocksize = Math.min(count - total, blocksize);
+          if (blocksize <= 0) break;
+        }
+        let data = read(blocksize);
+        if (data.byteLength === 0) break; // EOF
+        while (data.byteLength > 0) {
+          const sent = this.send(data);
+          total += sent;
+          data = data.subarray(sent);
+        }
+      }
+      return total;
+    } finally {
+      if (total > 0) seekTo(file, offset + total);
     }
-    return total;
   }
 
   /**

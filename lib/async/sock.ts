@@ -17,7 +17,15 @@ import {
 import { intoView, toBytes } from "../_args.ts";
 import type { Address, Sender } from "../address.ts";
 import type { Data, Socket } from "../socket.ts";
-import { fileChunks, type SendfileSource, sendfileSource } from "../_sendfile.ts";
+import {
+  checkBinaryMode,
+  fileChunks,
+  hasDescriptor,
+  readerOf,
+  seekTo,
+  type SendfileSource,
+  sendfileSource,
+} from "../_sendfile.ts";
 import { isSocket } from "../_brand.ts";
 
 const { SOL_SOCKET, SO_ERROR } = native.constants;
@@ -541,8 +549,16 @@ export interface SendfileOptions extends AsyncOptions {
  * where the OS has it for this file, else (unless `fallback` is false) by
  * reading 64 KiB at a time and sending it.
  *
+ * The file is taken as by `Socket.sendfile`: a descriptor, a path, or an
+ * object with `fileno()` goes through sendfile(2); a file object without
+ * one (`read(size)`, or a `Deno.FsFile`'s `readSync`) is read 256 KiB at a
+ * time from its position, after `seek(offset)` when `offset` is not 0, and is
+ * "not a regular file" when `fallback` is false. A file object with `seek`
+ * (or `seekSync`) is left at `offset + sent`, as asyncio leaves it; a text
+ * one (`mode` without "b") is refused.
+ *
  * @param sock a non-blocking stream socket
- * @param file a descriptor, a path, or an object with `fileno()`
+ * @param file a descriptor, a path, a file object, or a `Deno.FsFile`
  * @param offset where in the file to start
  * @param count how many bytes at most (`null`: to the end)
  * @param options `signal` to cancel (what was sent stays sent), `fallback`
@@ -574,10 +590,18 @@ export async function sock_sendfile(
   checkNonblocking(sock);
   const { signal, fallback = true } = options ?? {};
   signal?.throwIfAborted();
+  checkBinaryMode(file);
+  if (!hasDescriptor(file)) {
+    // asyncio: no fileno() is "not a regular file", which the fallback
+    // reads. sendfileSource makes asyncio's checks of the type, count and offset.
+    sendfileSource(sock.type, 0, offset, count);
+    if (!fallback) throw new SendfileNotAvailableError("not a regular file");
+    return await sendByReading(sock, file, offset, count ?? 0, signal);
+  }
   const src = sendfileSource(sock.type, file, offset, count);
+  let total = 0;
   try {
     const position = new BigInt64Array([BigInt(src.start)]);
-    let total = 0;
     while (total < src.count) {
       const want = Math.min(src.count - total, 0x40000000);
       const n = await attempt(sock, WRITABLE, () => {
@@ -608,5 +632,36 @@ export async function sock_sendfile(
     return total;
   } finally {
     src.close();
+    // asyncio leaves the file at offset + sent, on error too.
+    if (total > 0) seekTo(file, src.start + total);
+  }
+}
+
+/** asyncio's _sock_sendfile_fallback for a file object without a descriptor. */
+async function sendByReading(
+  sock: Socket,
+  file: unknown,
+  offset: number,
+  count: number,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  if (offset) seekTo(file, offset);
+  const read = readerOf(file);
+  let blocksize = count ? Math.min(count, 256 * 1024) : 256 * 1024;
+  let total = 0;
+  try {
+    for (;;) {
+      if (count) {
+        blocksize = Math.min(count - total, blocksize);
+        if (blocksize <= 0) break;
+      }
+      const data = read(blocksize);
+      if (data.byteLength === 0) break; // EOF
+      await sock_sendall(sock, data, { signal });
+      total += data.byteLength;
+    }
+    return total;
+  } finally {
+    if (total > 0) seekTo(file, offset + total);
   }
 }

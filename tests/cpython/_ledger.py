@@ -32,6 +32,16 @@ PORTED = {
     "UnicodeReadFileObjectClassTestCase": ("file_object_test.ts", 10, 0, 0),
     "UnicodeWriteFileObjectClassTestCase": ("file_object_test.ts", 10, 0, 0),
     "UnicodeReadWriteFileObjectClassTestCase": ("file_object_test.ts", 10, 0, 0),
+    "SendfileUsingSendTest": ("sendfile_test.ts", 11, 0, 0),
+    "SendfileUsingSendfileTest": ("sendfile_test.ts", 11, 0, 0),
+    "TCPTimeoutTest": ("plain_classes_test.ts", 2, 0, 1),
+    "UDPTimeoutTest": ("plain_classes_test.ts", 2, 0, 0),
+    "TestExceptions": ("plain_classes_test.ts", 2, 0, 0),
+    "InheritanceTest": ("plain_classes_test.ts", 7, 0, 0),
+    "NonblockConstantTest": ("plain_classes_test.ts", 1, 0, 0),
+    "TestLinuxAbstractNamespace": ("plain_classes_test.ts", 6, 0, 0),
+    "TestUnixDomain": ("plain_classes_test.ts", 3, 2, 1),
+    "CreateServerTest": ("plain_classes_test.ts", 5, 0, 0),
 }
 # Base classes the harness (_threaded.ts) ports as fixtures.
 FIXTURES = {
