@@ -590,21 +590,26 @@ export class SocketFile {
 
   /** BufferedReader.readline(limit): to "\n", the limit, the end, or a read that would block. */
   #bufferedReadline(limit: number): Uint8Array {
-    const parts: Uint8Array[] = [];
+    // A line usually lies whole in the buffer, or in the next fill of an
+    // empty one: then it is one slice, with no parts and no joining copy.
+    let parts: Uint8Array[] | null = null;
     let total = 0;
     for (;;) {
-      const buffered = this.#rdata.subarray(this.#rpos, this.#rend);
-      const room = limit < 0 ? buffered.length : Math.min(buffered.length, limit - total);
-      const i = buffered.subarray(0, room).indexOf(10);
+      const start = this.#rpos;
+      const room = limit < 0 ? this.#rend - start : Math.min(this.#rend - start, limit - total);
+      const at = room > 0 ? this.#rdata.indexOf(10, start) : -1;
+      const i = at >= 0 && at < start + room ? at - start : -1;
       if (i >= 0 || total + room === limit) {
         const n = i >= 0 ? i + 1 : room;
-        if (parts.length === 0) return this.#take(n);
+        if (parts === null) return this.#take(n);
         parts.push(this.#take(n));
         return concatBytes(parts, total + n);
       }
-      parts.push(this.#take(room));
-      total += room;
-      if (!this.#fillBuffer()) return concatBytes(parts, total);
+      if (room > 0) {
+        (parts ??= []).push(this.#take(room));
+        total += room;
+      }
+      if (!this.#fillBuffer()) return concatBytes(parts ?? [], total);
     }
   }
 
