@@ -96,7 +96,11 @@ export {
   socket,
   SocketType,
 } from "./lib/socket.ts";
-export { type SendfileSource } from "./lib/_sendfile.ts";
+export {
+  type SendfileDenoFile,
+  type SendfileFileObject,
+  type SendfileSource,
+} from "./lib/_sendfile.ts";
 export { SocketFile, type TextOptions } from "./lib/io.ts";
 export {
   CMSG_LEN,

@@ -16,15 +16,21 @@ const constants = native.constants;
  * refused.
  */
 export interface SendfileFileObject {
+  /** The file's descriptor: sent by sendfile(2) from it. */
   fileno?(): number;
+  /** Up to `size` bytes from the position (empty at the end): read and sent. */
   read?(size: number): Uint8Array;
+  /** Moves the position to `offset`, before reading and after sending. */
   seek?(offset: number): unknown;
+  /** Python's file mode: one without "b" is a text file, refused. */
   mode?: string;
 }
 
 /** A file Deno opened (`Deno.FsFile`): read with `readSync`, positioned with `seekSync`. */
 export interface SendfileDenoFile {
+  /** Reads into `buffer` from the position: the count, or null at the end. */
   readSync(buffer: Uint8Array): number | null;
+  /** Moves the position (`whence` as Deno.SeekMode). */
   seekSync(offset: number, whence: number): unknown;
 }
 
