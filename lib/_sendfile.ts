@@ -139,6 +139,32 @@ export function hasDescriptor(file: unknown): boolean {
 }
 
 /**
+ * The blocks of `file` from `offset`, at most `count` bytes (0: to the end),
+ * `blocksize` at a time: Python's sendfile-by-reading loop, which
+ * Socket.sendfile and sock_sendfile each send in their own way.
+ */
+export function* fileBlocks(
+  file: unknown,
+  offset: number,
+  count: number,
+  blocksize: number,
+): Generator<Uint8Array> {
+  if (offset) seekTo(file, offset);
+  const read = readerOf(file);
+  let size = count ? Math.min(count, blocksize) : blocksize;
+  for (let total = 0;;) {
+    if (count) {
+      size = Math.min(count - total, size);
+      if (size <= 0) return;
+    }
+    const data = read(size);
+    if (data.byteLength === 0) return; // EOF
+    total += data.byteLength;
+    yield data;
+  }
+}
+
+/**
  * Moves a file object to `position` (Python's `file.seek(offset + sent)` after
  * a sendfile), where it has `seekSync` (Deno.FsFile) or `seek`. A descriptor
  * or a path has no position of its own here: sendfile reads at an offset.

@@ -40,9 +40,9 @@ import { sock_accept } from "./async/sock.ts";
 import { brand } from "./_brand.ts";
 import {
   checkBinaryMode,
+  fileBlocks,
   fileChunks,
   hasDescriptor,
-  readerOf,
   seekTo,
   type SendfileSource,
   sendfileSource,
@@ -1545,18 +1545,9 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
 
   /** Python's _sendfile_use_send: the file object's own read(), 8 KiB at a time. */
   #sendfileByReading(file: unknown, offset: number, count: number): number {
-    if (offset) seekTo(file, offset);
-    const read = readerOf(file);
-    let blocksize = count ? Math.min(count, 8192) : 8192;
     let total = 0;
     try {
-      for (;;) {
-        if (count) {
-          blocksize = Math.min(count - total, blocksize);
-          if (blocksize <= 0) break;
-        }
-        let data = read(blocksize);
-        if (data.byteLength === 0) break; // EOF
+      for (let data of fileBlocks(file, offset, count, 8192)) {
         while (data.byteLength > 0) {
           const sent = this.send(data);
           total += sent;

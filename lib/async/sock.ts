@@ -19,9 +19,9 @@ import type { Address, Sender } from "../address.ts";
 import type { Data, Socket } from "../socket.ts";
 import {
   checkBinaryMode,
+  fileBlocks,
   fileChunks,
   hasDescriptor,
-  readerOf,
   seekTo,
   type SendfileSource,
   sendfileSource,
@@ -645,18 +645,9 @@ async function sendByReading(
   count: number,
   signal: AbortSignal | undefined,
 ): Promise<number> {
-  if (offset) seekTo(file, offset);
-  const read = readerOf(file);
-  let blocksize = count ? Math.min(count, 256 * 1024) : 256 * 1024;
   let total = 0;
   try {
-    for (;;) {
-      if (count) {
-        blocksize = Math.min(count - total, blocksize);
-        if (blocksize <= 0) break;
-      }
-      const data = read(blocksize);
-      if (data.byteLength === 0) break; // EOF
+    for (const data of fileBlocks(file, offset, count, 256 * 1024)) {
       await sock_sendall(sock, data, { signal });
       total += data.byteLength;
     }
