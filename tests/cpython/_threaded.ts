@@ -25,7 +25,7 @@
 // fails and says so.
 
 import * as socket from "../../mod.ts";
-import { bind_port, HOST, LOOPBACK_TIMEOUT } from "./_support.ts";
+import { bind_port, HOST, HOSTv6, LOOPBACK_TIMEOUT, unixName } from "./_support.ts";
 
 /** Set to run the tests marked @defect as well (they fail until pysocket is fixed). */
 const runDefects = !inClientWorker() && Deno.env.get("PYSOCKET_CPYTHON_DEFECTS") === "1";
@@ -310,6 +310,243 @@ export class SocketConnectedTest extends ThreadedTCPSocketTest {
   }
 }
 
+// The following classes are used by the sendmsg()/recvmsg() tests.
+// Combining, for instance, ConnectedStreamTestMixin and TCPTestBase
+// gives a drop-in replacement for SocketConnectedTest, but different
+// address families can be used, and the attributes serv_addr and
+// cli_addr will be set to the addresses of the endpoints.
+//
+// (CPython's multiple inheritance, in a line: the address family bases
+// (InetTestBase, TCPTestBase, UDP6TestBase, UnixStreamBase, ...) extend
+// SocketTestBase, and ThreadedSocketTestMixin and ConnectedStreamTestMixin
+// are functions that extend one of them, as they come before it in
+// CPython's MRO: `ConnectedStreamTestMixin(TCPTestBase)`.)
+
+// deno-lint-ignore no-explicit-any
+export type Ctor<T = object> = new (...args: any[]) => T;
+
+/**
+ * A base class for socket tests.
+ *
+ * Subclasses must provide methods newSocket() to return a new socket
+ * and bindSock(sock) to bind it to an unused address.
+ *
+ * Creates a socket self.serv and sets self.serv_addr to its address.
+ */
+export class SocketTestBase extends ThreadableTest {
+  serv!: socket.Socket;
+  serv_addr!: socket.Address;
+
+  newSocket(): socket.Socket {
+    throw new Error("newSocket must be implemented");
+  }
+  bindSock(_sock: socket.Socket): void {
+    throw new Error("bindSock must be implemented");
+  }
+
+  override setUp(): void {
+    this.serv = this.watch(this.newSocket());
+    this.addCleanup(() => this.close_server());
+    this.bindServer();
+  }
+
+  close_server(): void {
+    this.unwatch(this.serv);
+    this.serv.close();
+    this.serv = null as unknown as socket.Socket;
+  }
+
+  /** Bind server socket and set self.serv_addr to its address. */
+  bindServer(): void {
+    this.bindSock(this.serv);
+    this.serv_addr = this.serv.getsockname();
+  }
+}
+
+/** Mixin to listen on the server socket. */
+export function SocketListeningTestMixin<B extends Ctor<SocketTestBase>>(Base: B) {
+  return class SocketListeningTestMixin extends Base {
+    override setUp(): void {
+      super.setUp();
+      this.serv.listen();
+    }
+  };
+}
+
+/**
+ * Mixin to add client socket and allow client/server tests.
+ *
+ * Client socket is self.cli and its address is self.cli_addr.  See
+ * ThreadableTest for usage information.
+ */
+export function ThreadedSocketTestMixin<B extends Ctor<SocketTestBase>>(Base: B) {
+  return class ThreadedSocketTestMixin extends Base {
+    cli!: socket.Socket;
+    cli_addr!: socket.Address;
+
+    override clientSetUp(): void {
+      this.cli = this.watch(this.newClientSocket());
+      this.bindClient();
+    }
+
+    /** Return a new socket for use as client. */
+    newClientSocket(): socket.Socket {
+      return this.newSocket();
+    }
+
+    /** Bind client socket and set self.cli_addr to its address. */
+    bindClient(): void {
+      this.bindSock(this.cli);
+      this.cli_addr = this.cli.getsockname();
+    }
+
+    override clientTearDown(): void {
+      this.unwatch(this.cli);
+      this.cli.close();
+      this.cli = null as unknown as socket.Socket;
+      super.clientTearDown();
+    }
+  };
+}
+
+/**
+ * Mixin to allow client/server stream tests with connected client.
+ *
+ * Server's socket representing connection to client is self.cli_conn
+ * and client's connection to server is self.serv_conn.  (Based on
+ * SocketConnectedTest.)
+ */
+export function ConnectedStreamTestMixin<B extends Ctor<SocketTestBase>>(Base: B) {
+  return class ConnectedStreamTestMixin
+    extends SocketListeningTestMixin(ThreadedSocketTestMixin(Base)) {
+    cli_conn!: socket.Socket;
+    serv_conn!: socket.Socket;
+
+    override setUp(): void {
+      super.setUp();
+      // Indicate explicitly we're ready for the client thread to
+      // proceed and then perform the blocking call to accept
+      this.serverExplicitReady();
+      const [conn] = this.serv.accept();
+      this.cli_conn = this.watch(conn);
+    }
+
+    override tearDown(): void {
+      this.unwatch(this.cli_conn);
+      this.cli_conn.close();
+      this.cli_conn = null as unknown as socket.Socket;
+      super.tearDown();
+    }
+
+    override clientSetUp(): void {
+      super.clientSetUp();
+      this.cli.connect(this.serv_addr);
+      this.serv_conn = this.cli;
+    }
+
+    override clientTearDown(): void {
+      // (serv_conn is cli, which ThreadedSocketTestMixin's clientTearDown
+      // unwatches and closes again: a second close does nothing.)
+      this.serv_conn?.close();
+      this.serv_conn = null as unknown as socket.Socket;
+      super.clientTearDown();
+    }
+  };
+}
+
+/** Base class for Unix-domain socket tests. */
+export class UnixSocketTestBase extends SocketTestBase {
+  // This class is used for file descriptor passing tests, so we
+  // create the sockets in a private directory so that other users
+  // can't send anything that might be problematic for a privileged
+  // user running the tests.
+
+  override bindSock(sock: socket.Socket): void {
+    // (socket_helper.create_unix_domain_name and os_helper.unlink: a
+    // path in a directory of its own, removed with the directory.)
+    const name = unixName();
+    this.addCleanup(() => name[Symbol.dispose]());
+    bind_unix_socket(this, sock, name.path);
+  }
+}
+
+/** Base class for Unix-domain SOCK_STREAM tests. */
+export class UnixStreamBase extends UnixSocketTestBase {
+  override newSocket(): socket.Socket {
+    return socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+  }
+}
+
+/** Base class for IPv4 socket tests. */
+export class InetTestBase extends SocketTestBase {
+  host = HOST;
+  port!: number;
+
+  override setUp(): void {
+    super.setUp();
+    this.port = (this.serv_addr as [string, number])[1];
+  }
+
+  override bindSock(sock: socket.Socket): void {
+    bind_port(sock, this.host);
+  }
+}
+
+/** Base class for TCP-over-IPv4 tests. */
+export class TCPTestBase extends InetTestBase {
+  override newSocket(): socket.Socket {
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  }
+}
+
+/** Base class for UDP-over-IPv4 tests. */
+export class UDPTestBase extends InetTestBase {
+  override newSocket(): socket.Socket {
+    return socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  }
+}
+
+/** Base class for UDPLITE-over-IPv4 tests. */
+export class UDPLITETestBase extends InetTestBase {
+  override newSocket(): socket.Socket {
+    return socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDPLITE!);
+  }
+}
+
+/** Base class for IPv6 socket tests. */
+export class Inet6TestBase extends InetTestBase {
+  override host = HOSTv6;
+}
+
+/** Base class for UDP-over-IPv6 tests. */
+export class UDP6TestBase extends Inet6TestBase {
+  override newSocket(): socket.Socket {
+    return socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  }
+}
+
+/** Base class for UDPLITE-over-IPv6 tests. */
+export class UDPLITE6TestBase extends Inet6TestBase {
+  override newSocket(): socket.Socket {
+    return socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, socket.IPPROTO_UDPLITE!);
+  }
+}
+
+/**
+ * socket_helper.bind_unix_socket: binds, and skips the test when the OS
+ * refuses the path (PermissionError), as CPython does.
+ */
+function bind_unix_socket(test: ThreadableTest, sock: socket.Socket, path: string): void {
+  try {
+    sock.bind(path);
+  } catch (e) {
+    if (e instanceof socket.PermissionError) {
+      test.skipTest(`cannot bind AF_UNIX sockets: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
 // --- skip and defect marks, beside the test method --------------------------------
 
 type Method = (this: never) => unknown;
@@ -550,6 +787,15 @@ export async function clientRun(
   } catch (e) {
     error ??= e;
     self.done.set();
+  } finally {
+    // What the client half gave addCleanup (a file it made, a Unix socket's
+    // path): CPython's client thread adds to the test's own list, which
+    // unittest runs after the test; here the worker's instance runs its own.
+    try {
+      self._doCleanups();
+    } catch (e) {
+      error ??= e;
+    }
   }
   return error;
 }
