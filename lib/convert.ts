@@ -233,7 +233,8 @@ export function CMSG_LEN(length: number | bigint): number {
  */
 export function CMSG_SPACE(length: number | bigint): number {
   const n = toSsize(length);
-  if (n < 0 || align(hdr) + align(n) > LIMIT) {
+  // Python's bound: CMSG_SPACE(1) counts the padding before and after the data.
+  if (n < 0 || n > LIMIT - (align(hdr) + align(1))) {
     throw new RangeError("CMSG_SPACE() argument out of range");
   }
   return align(hdr) + align(n);

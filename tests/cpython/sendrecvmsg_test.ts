@@ -115,8 +115,6 @@ for (
 // Match the definition in socketmodule.c
 // (_testcapi.INT_MAX is C's: socklen_t_limit = min(0x7fffffff, INT_MAX).)
 const socklen_t_limit = 0x7fffffff;
-/** Set to run the tests marked DEFECT as well (they fail until pysocket is fixed). */
-const DEFECT = Deno.env.get("PYSOCKET_CPYTHON_DEFECTS") !== "1";
 /** sys.maxsize */
 const maxsize = 2n ** 63n - 1n;
 
@@ -148,9 +146,7 @@ Deno.test("CmsgMacroTests.testCMSG_LEN", () => {
 });
 
 // @requireAttrs(socket, "CMSG_SPACE"): pysocket has it.
-// DEFECT: CMSG_SPACE(toobig) returns 2147483640: pysocket checks the padded
-// result against the limit, CPython the length against it less CMSG_SPACE(1).
-Deno.test({ name: "CmsgMacroTests.testCMSG_SPACE", ignore: DEFECT }, () => {
+Deno.test("CmsgMacroTests.testCMSG_SPACE", () => {
   // Test CMSG_SPACE() with various valid and invalid values,
   // checking the assumptions used by sendmsg().
   const toobig = socklen_t_limit - socket.CMSG_SPACE(1) + 1;
