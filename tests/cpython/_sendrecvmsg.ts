@@ -67,6 +67,56 @@ function intBytes(ints: number[]): Uint8Array {
   return new Uint8Array(new Int32Array(ints).buffer);
 }
 
+/** socket_helper.IPV6_ENABLED: the module has IPv6 and ::1 can be bound. */
+export const IPV6_ENABLED: boolean = (() => {
+  if (!socket.has_ipv6) return false;
+  try {
+    using sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM);
+    sock.bind(["::1", 0]);
+    return true;
+  } catch (e) {
+    if (e instanceof socket.OSError) return false;
+    throw e;
+  }
+})();
+
+/**
+ * CPython's requireSocket(*args): the reason to skip a class when a socket
+ * cannot be created with these arguments (a string is the name of a
+ * constant of the module), or null. Its result is a class's `skipReason`.
+ */
+export function requireSocket(...args: (string | number)[]): string | null {
+  const mod = socket as unknown as Record<string, unknown>;
+  let err: string | null = null;
+  const missing = args.filter((o) => typeof o === "string" && mod[o] === undefined);
+  if (missing.length) {
+    err = "don't have " + missing.join(", ");
+  } else {
+    const callargs = args.map((o) => (typeof o === "string" ? mod[o] : o) as number);
+    try {
+      socket.socket(callargs[0], callargs[1], callargs[2]).close();
+    } catch (e) {
+      if (!(e instanceof socket.OSError)) throw e;
+      // XXX: check errno?
+      err = e.message;
+    }
+  }
+  return err === null ? null : `can't create socket(${args.join(", ")}): ${err}`;
+}
+
+/**
+ * CPython's class decorators, outermost first, as one `skipReason`: the
+ * first reason given (a string), or null when none skips.
+ */
+export function skipIfAny(...reasons: (string | null)[]): string | null {
+  return reasons.find((r) => r !== null) ?? null;
+}
+
+/** unittest.skipUnless(condition, reason), as a reason or null. */
+export function skipUnless(condition: boolean, reason: string): string | null {
+  return condition ? null : reason;
+}
+
 /** A SocketTestBase with a client: what ThreadedSocketTestMixin adds. */
 export type ThreadedSocketTest = SocketTestBase & {
   cli: socket.Socket;
@@ -274,6 +324,16 @@ export function SendrecvmsgDgramFlagsBase<B extends Ctor<Sendrecvmsg>>(Base: B) 
 
     override get msg_flags_non_eor_indicator(): number {
       return super.msg_flags_non_eor_indicator | socket.MSG_TRUNC;
+    }
+  };
+}
+
+export function SendrecvmsgSCTPFlagsBase<B extends Ctor<Sendrecvmsg>>(Base: B) {
+  return class SendrecvmsgSCTPFlagsBase extends Base {
+    // Defines flags to be checked in msg_flags for SCTP sockets.
+
+    override get msg_flags_eor_indicator(): number {
+      return super.msg_flags_eor_indicator | socket.MSG_EOR!;
     }
   };
 }

@@ -513,6 +513,13 @@ export class UDPLITETestBase extends InetTestBase {
   }
 }
 
+/** Base class for SCTP tests in one-to-one (SOCK_STREAM) mode. */
+export class SCTPStreamBase extends InetTestBase {
+  override newSocket(): socket.Socket {
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP);
+  }
+}
+
 /** Base class for IPv6 socket tests. */
 export class Inet6TestBase extends InetTestBase {
   override host = HOSTv6;
@@ -568,7 +575,15 @@ export function defect(what: string) {
 
 // --- running ---------------------------------------------------------------------------
 
-type TestClass = (new () => ThreadableTest) & { harnessTimeout?: number };
+/**
+ * A class of threaded tests. `skipReason`, when a string, skips all its tests
+ * with that reason, as CPython's class decorators do (requireSocket,
+ * skipUnless): a static field the class computes under CPython's condition.
+ */
+type TestClass = (new () => ThreadableTest) & {
+  harnessTimeout?: number;
+  skipReason?: string | null;
+};
 
 /**
  * The seconds a test of the class may take before the watchdog ends it:
@@ -605,7 +620,8 @@ export function register(cls: TestClass, moduleUrl: string, define = true): void
     const mark = marks.get((cls.prototype as unknown as Record<string, unknown>)[name]);
     Deno.test({
       name: `${cls.name}.${name}`,
-      ignore: mark !== undefined && !(mark.kind === "defect" && runDefects),
+      ignore: (typeof cls.skipReason === "string") ||
+        (mark !== undefined && !(mark.kind === "defect" && runDefects)),
       fn: () => runThreaded(cls, name, moduleUrl),
     });
   }

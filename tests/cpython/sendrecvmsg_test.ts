@@ -1,5 +1,6 @@
 // CPython 3.13 test_socket.py: the sendmsg()/recvmsg() tests over UDP, UDP
-// on IPv6, TCP and Unix-domain streams, and CmsgMacroTests, ported. The
+// on IPv6, TCP, SCTP (skipped here, as CPython skips them: this kernel has
+// no SCTP) and Unix-domain streams, and CmsgMacroTests, ported. The
 // tests themselves are the mixins of _sendrecvmsg.ts; each class here is
 // CPython's concrete class, its bases applied in the order of CPython's MRO.
 // Each testFoo runs on the test's thread and its _testFoo in a worker, at
@@ -8,20 +9,26 @@
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import {
+  IPV6_ENABLED,
   RecvmsgGenericStreamTests,
   RecvmsgIntoTests,
   RecvmsgTests,
+  requireSocket,
   SendmsgConnectionlessTests,
   SendmsgStreamTests,
   SendrecvmsgBase,
   SendrecvmsgConnectedBase,
   SendrecvmsgConnectionlessBase,
   SendrecvmsgDgramFlagsBase,
+  SendrecvmsgSCTPFlagsBase,
   SIZEOF_INT,
+  skipIfAny,
+  skipUnless,
 } from "./_sendrecvmsg.ts";
 import {
   ConnectedStreamTestMixin,
   register,
+  SCTPStreamBase,
   TCPTestBase,
   ThreadedSocketTestMixin,
   UDP6TestBase,
@@ -54,13 +61,23 @@ class SendrecvmsgUDP6TestBase extends SendrecvmsgDgramFlagsBase(
 }
 
 // @unittest.skipUnless(socket_helper.IPV6_ENABLED, 'IPv6 required for this test.')
-// @requireSocket("AF_INET6", "SOCK_DGRAM"): this machine has IPv6, and
-// CPython runs them here.
-class SendmsgUDP6Test extends SendmsgConnectionlessTests(SendrecvmsgUDP6TestBase) {}
+// @requireSocket("AF_INET6", "SOCK_DGRAM")
+const udp6 = skipIfAny(
+  skipUnless(IPV6_ENABLED, "IPv6 required for this test."),
+  requireSocket("AF_INET6", "SOCK_DGRAM"),
+);
 
-class RecvmsgUDP6Test extends RecvmsgTests(SendrecvmsgUDP6TestBase) {}
+class SendmsgUDP6Test extends SendmsgConnectionlessTests(SendrecvmsgUDP6TestBase) {
+  static skipReason = udp6;
+}
 
-class RecvmsgIntoUDP6Test extends RecvmsgIntoTests(SendrecvmsgUDP6TestBase) {}
+class RecvmsgUDP6Test extends RecvmsgTests(SendrecvmsgUDP6TestBase) {
+  static skipReason = udp6;
+}
+
+class RecvmsgIntoUDP6Test extends RecvmsgIntoTests(SendrecvmsgUDP6TestBase) {
+  static skipReason = udp6;
+}
 
 class SendrecvmsgTCPTestBase extends SendrecvmsgConnectedBase(
   SendrecvmsgBase(ConnectedStreamTestMixin(TCPTestBase)),
@@ -75,6 +92,47 @@ class RecvmsgTCPTest extends RecvmsgTests(RecvmsgGenericStreamTests(SendrecvmsgT
 
 class RecvmsgIntoTCPTest
   extends RecvmsgIntoTests(RecvmsgGenericStreamTests(SendrecvmsgTCPTestBase)) {}
+
+class SendrecvmsgSCTPStreamTestBase extends SendrecvmsgSCTPFlagsBase(
+  SendrecvmsgConnectedBase(SendrecvmsgBase(ConnectedStreamTestMixin(SCTPStreamBase))),
+) {}
+
+// @unittest.skipIf(AIX, "IPPROTO_SCTP: [Errno 62] Protocol not supported on AIX")
+// @requireSocket("AF_INET", "SOCK_STREAM", "IPPROTO_SCTP"): this kernel has
+// no SCTP, so these skip here, as CPython's do.
+const sctp = requireSocket("AF_INET", "SOCK_STREAM", "IPPROTO_SCTP");
+
+class SendmsgSCTPStreamTest extends SendmsgStreamTests(SendrecvmsgSCTPStreamTestBase) {
+  static skipReason = sctp;
+}
+
+class RecvmsgSCTPStreamTest
+  extends RecvmsgTests(RecvmsgGenericStreamTests(SendrecvmsgSCTPStreamTestBase)) {
+  static skipReason = sctp;
+
+  override testRecvmsgEOF(): void {
+    try {
+      super.testRecvmsgEOF();
+    } catch (e) {
+      if (!(e instanceof socket.OSError) || e.errno !== socket.errno.ENOTCONN) throw e;
+      this.skipTest("sporadic ENOTCONN (kernel issue?) - see issue #13876");
+    }
+  }
+}
+
+class RecvmsgIntoSCTPStreamTest
+  extends RecvmsgIntoTests(RecvmsgGenericStreamTests(SendrecvmsgSCTPStreamTestBase)) {
+  static skipReason = sctp;
+
+  override testRecvmsgEOF(): void {
+    try {
+      super.testRecvmsgEOF();
+    } catch (e) {
+      if (!(e instanceof socket.OSError) || e.errno !== socket.errno.ENOTCONN) throw e;
+      this.skipTest("sporadic ENOTCONN (kernel issue?) - see issue #13876");
+    }
+  }
+}
 
 class SendrecvmsgUnixStreamTestBase extends SendrecvmsgConnectedBase(
   SendrecvmsgBase(ConnectedStreamTestMixin(UnixStreamBase)),
@@ -100,6 +158,9 @@ for (
     SendmsgTCPTest,
     RecvmsgTCPTest,
     RecvmsgIntoTCPTest,
+    SendmsgSCTPStreamTest,
+    RecvmsgSCTPStreamTest,
+    RecvmsgIntoSCTPStreamTest,
     SendmsgUnixStreamTest,
     RecvmsgUnixStreamTest,
     RecvmsgIntoUnixStreamTest,

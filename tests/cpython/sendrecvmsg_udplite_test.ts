@@ -8,14 +8,18 @@
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import {
+  IPV6_ENABLED,
   RecvmsgIntoMixin,
   RecvmsgIntoTests,
   RecvmsgTests,
+  requireSocket,
   RFC3542AncillaryTest,
   SendmsgConnectionlessTests,
   SendrecvmsgBase,
   SendrecvmsgConnectionlessBase,
   SendrecvmsgDgramFlagsBase,
+  skipIfAny,
+  skipUnless,
 } from "./_sendrecvmsg.ts";
 import {
   register,
@@ -29,14 +33,13 @@ const HAVE_SOCKET_UDPLITE = socket.IPPROTO_UDPLITE !== undefined;
 
 // @unittest.skipUnless(HAVE_SOCKET_UDPLITE,
 //           'UDPLITE sockets required for this test.')
-// (checked in setUp, before the sockets are made)
+// (a static skipReason is inherited, as the decorator's mark is)
+const udplite = skipUnless(HAVE_SOCKET_UDPLITE, "UDPLITE sockets required for this test.");
+
 class SendrecvmsgUDPLITETestBase extends SendrecvmsgDgramFlagsBase(
   SendrecvmsgConnectionlessBase(SendrecvmsgBase(ThreadedSocketTestMixin(UDPLITETestBase))),
 ) {
-  override setUp(): void {
-    if (!HAVE_SOCKET_UDPLITE) this.skipTest("UDPLITE sockets required for this test.");
-    super.setUp();
-  }
+  static skipReason = udplite;
 }
 
 // @requireAttrs(socket.socket, "sendmsg"), and "recvmsg", "recvmsg_into"
@@ -49,14 +52,10 @@ class RecvmsgIntoUDPLITETest extends RecvmsgIntoTests(SendrecvmsgUDPLITETestBase
 
 // @unittest.skipUnless(HAVE_SOCKET_UDPLITE,
 //           'UDPLITE sockets required for this test.')
-// (and IPv6, which CPython's classes below require: this machine has it)
 class SendrecvmsgUDPLITE6TestBase extends SendrecvmsgDgramFlagsBase(
   SendrecvmsgConnectionlessBase(SendrecvmsgBase(ThreadedSocketTestMixin(UDPLITE6TestBase))),
 ) {
-  override setUp(): void {
-    if (!HAVE_SOCKET_UDPLITE) this.skipTest("UDPLITE sockets required for this test.");
-    super.setUp();
-  }
+  static skipReason = udplite;
 
   override checkRecvmsgAddress(addr1: unknown, addr2: unknown): void {
     // Called to compare the received address with the address of
@@ -65,17 +64,43 @@ class SendrecvmsgUDPLITE6TestBase extends SendrecvmsgDgramFlagsBase(
   }
 }
 
-class SendmsgUDPLITE6Test extends SendmsgConnectionlessTests(SendrecvmsgUDPLITE6TestBase) {}
+// @unittest.skipUnless(socket_helper.IPV6_ENABLED, 'IPv6 required for this test.')
+// @unittest.skipUnless(HAVE_SOCKET_UDPLITE,
+//           'UDPLITE sockets required for this test.')
+// @requireSocket("AF_INET6", "SOCK_DGRAM")
+const udplite6 = skipIfAny(
+  skipUnless(IPV6_ENABLED, "IPv6 required for this test."),
+  udplite,
+  requireSocket("AF_INET6", "SOCK_DGRAM"),
+);
 
-class RecvmsgUDPLITE6Test extends RecvmsgTests(SendrecvmsgUDPLITE6TestBase) {}
+class SendmsgUDPLITE6Test extends SendmsgConnectionlessTests(SendrecvmsgUDPLITE6TestBase) {
+  static override skipReason = udplite6;
+}
 
-class RecvmsgIntoUDPLITE6Test extends RecvmsgIntoTests(SendrecvmsgUDPLITE6TestBase) {}
+class RecvmsgUDPLITE6Test extends RecvmsgTests(SendrecvmsgUDPLITE6TestBase) {
+  static override skipReason = udplite6;
+}
+
+class RecvmsgIntoUDPLITE6Test extends RecvmsgIntoTests(SendrecvmsgUDPLITE6TestBase) {
+  static override skipReason = udplite6;
+}
+
+// (and @requireAttrs(socket, "IPPROTO_IPV6"))
+const rfc3542 = skipIfAny(
+  udplite6,
+  skipUnless(socket.IPPROTO_IPV6 !== undefined, "socket module has no IPPROTO_IPV6"),
+);
 
 class RecvmsgRFC3542AncillaryUDPLITE6Test
-  extends RFC3542AncillaryTest(SendrecvmsgUDPLITE6TestBase) {}
+  extends RFC3542AncillaryTest(SendrecvmsgUDPLITE6TestBase) {
+  static override skipReason = rfc3542;
+}
 
 class RecvmsgIntoRFC3542AncillaryUDPLITE6Test
-  extends RecvmsgIntoMixin(RFC3542AncillaryTest(SendrecvmsgUDPLITE6TestBase)) {}
+  extends RecvmsgIntoMixin(RFC3542AncillaryTest(SendrecvmsgUDPLITE6TestBase)) {
+  static override skipReason = rfc3542;
+}
 
 for (
   const cls of [
