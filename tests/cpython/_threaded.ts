@@ -446,7 +446,8 @@ export function ConnectedStreamTestMixin<B extends Ctor<SocketTestBase>>(Base: B
 
     override clientTearDown(): void {
       // (serv_conn is cli, which ThreadedSocketTestMixin's clientTearDown
-      // unwatches and closes again: a second close does nothing.)
+      // closes again: a second close does nothing.)
+      this.unwatch(this.serv_conn);
       this.serv_conn?.close();
       this.serv_conn = null as unknown as socket.Socket;
       super.clientTearDown();
