@@ -8,6 +8,9 @@
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { assertBytes, b, bind_port, find_unused_port, LOOPBACK_TIMEOUT, MSG } from "./_support.ts";
+import { socketCount } from "./_open_sockets.ts";
+
+const socketsClosed = socketCount("more plain classes");
 
 const linux = Deno.build.os === "linux";
 
@@ -314,3 +317,5 @@ test("UDPLITETimeoutTest", "testTimeoutZero", () => {
   }
   if (!ok) assert.fail("recv() returned success when we did not expect it");
 }, noUdplite);
+
+socketsClosed();

@@ -17,6 +17,9 @@ import {
   ThreadedTCPSocketTest,
   ThreadedUDPLITESocketTest,
 } from "./_threaded.ts";
+import { socketCount } from "./_open_sockets.ts";
+
+const socketsClosed = socketCount("more threaded classes");
 
 const linux = Deno.build.os === "linux";
 
@@ -611,3 +614,5 @@ register(TCPCloserTest, import.meta.url);
 register(ContextManagersTest, import.meta.url);
 register(BufferIOTest, import.meta.url);
 register(BasicUDPLITETest, import.meta.url);
+
+socketsClosed();

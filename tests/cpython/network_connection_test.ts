@@ -8,6 +8,9 @@ import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { assertBytes, b, bind_port, find_unused_port, HOST, LOOPBACK_TIMEOUT } from "./_support.ts";
 import { register, ThreadedTCPSocketTest } from "./_threaded.ts";
+import { socketCount } from "./_open_sockets.ts";
+
+const socketsClosed = socketCount("network connection classes");
 
 const errno = socket.errno;
 
@@ -277,3 +280,5 @@ class NetworkConnectionBehaviourTest extends ThreadedTCPSocketTest {
 
 register(NetworkConnectionAttributesTest, import.meta.url);
 register(NetworkConnectionBehaviourTest, import.meta.url);
+
+socketsClosed();
