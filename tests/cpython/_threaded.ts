@@ -823,3 +823,87 @@ function serverCrashed(self: ThreadableTest): boolean {
 
 /** @internal For the watchdog: the cells it reads and writes. */
 export const layout = { FDS, NFDS, FINISHED, FIRED } as const;
+
+// --- CPython's SocketPairTest and ThreadedUDPLITESocketTest ------------------------
+
+/**
+ * SocketPairTest: `self.serv, self.cli = self.socketpair()` in setUp. A
+ * socket object cannot cross to the worker, but its descriptor can (one
+ * process, two threads): setUp detaches the client's end and sends its
+ * descriptor, family, type and proto, and clientSetUp makes the client's
+ * socket of them again, as it came from the pair.
+ */
+export class SocketPairTest extends ThreadableTest {
+  serv: socket.Socket | null = null;
+  cli: socket.Socket | null = null;
+  /** The client's end of the pair, for the worker: its descriptor, family, type and proto. */
+  cli_fd = -1;
+  cli_family = -1;
+  cli_type = -1;
+  cli_proto = -1;
+
+  socketpair(): [socket.Socket, socket.Socket] {
+    // To be overridden by some child classes.
+    return socket.socketpair();
+  }
+
+  override setUp(): void {
+    const [serv, cli] = this.socketpair();
+    this.serv = this.watch(serv);
+    this.watch(cli);
+    [this.cli_family, this.cli_type, this.cli_proto] = [cli.family, cli.type, cli.proto];
+    this.cli_fd = cli.detach();
+  }
+  override tearDown(): void {
+    if (this.serv) {
+      this.unwatch(this.serv);
+      this.serv.close();
+    }
+    this.serv = null;
+  }
+  override clientSetUp(): void {
+    // (CPython's is empty: its client thread shares self.cli.)
+    this.cli = socket.socket(this.cli_family, this.cli_type, this.cli_proto, this.cli_fd);
+  }
+  override clientTearDown(): void {
+    if (this.cli) {
+      this.unwatch(this.cli);
+      this.cli.close();
+    }
+    this.cli = null;
+    super.clientTearDown();
+  }
+}
+
+/** SocketUDPLITETest + ThreadedUDPLITESocketTest: ThreadedUDPSocketTest over IPPROTO_UDPLITE. */
+export class ThreadedUDPLITESocketTest extends ThreadableTest {
+  serv!: socket.Socket;
+  port!: number;
+  cli!: socket.Socket;
+
+  override setUp(): void {
+    this.serv = this.watch(
+      socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDPLITE!),
+    );
+    this.port = bind_port(this.serv);
+  }
+  override tearDown(): void {
+    this.unwatch(this.serv);
+    this.serv.close();
+  }
+  override clientSetUp(): void {
+    this.cli = this.watch(
+      socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDPLITE!),
+    );
+  }
+  override clientTearDown(): void {
+    this.unwatch(this.cli);
+    this.cli.close();
+    super.clientTearDown();
+  }
+}
+
+/** unittest.skipUnless as a mark: skips the test with the reason when `condition` is false. */
+export function skipUnless(condition: boolean, reason: string) {
+  return condition ? (_fn: Method, _ctx: ClassMethodDecoratorContext): void => {} : skip(reason);
+}

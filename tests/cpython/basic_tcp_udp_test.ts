@@ -1,4 +1,4 @@
-// CPython 3.13 test_socket.py: BasicTCPTest and BasicUDPTest, ported. Each
+// CPython 3.13 test_socket.py: BasicTCPTest, BasicUDPTest and BasicTCPTest2, ported. Each
 // testFoo runs on the test's thread and its _testFoo in a worker, at the same
 // time (see _threaded.ts); names, comments and assertions are CPython's.
 
@@ -182,5 +182,22 @@ class BasicUDPTest extends ThreadedUDPSocketTest {
   }
 }
 
+// NetworkConnectionTest, a mixin: "Prove network connection."
+// BasicTCPTest2(NetworkConnectionTest, BasicTCPTest): NetworkConnectionTest's
+// clientSetUp comes first in the MRO and replaces SocketConnectedTest's.
+// (It is here, beside BasicTCPTest, as a module that imported this one would
+// register BasicTCPTest's tests a second time.)
+class BasicTCPTest2 extends BasicTCPTest {
+  // Tests that NetworkConnection does not break existing TCP functionality.
+
+  override clientSetUp(): void {
+    // We're inherited below by BasicTCPTest2, which also inherits
+    // BasicTCPTest, which defines self.port referenced below.
+    this.cli = this.watch(socket.create_connection([HOST, this.port]));
+    this.serv_conn = this.cli;
+  }
+}
+
 register(BasicTCPTest, import.meta.url);
 register(BasicUDPTest, import.meta.url);
+register(BasicTCPTest2, import.meta.url);
