@@ -1338,7 +1338,7 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
   sendto(data: Data, flagsOrAddress: number | Address, address?: Address): number {
     let flags = 0;
     let addr: unknown = flagsOrAddress;
-    if (arguments.length < 2) {
+    if (arguments.length < 2 || arguments.length > 3) {
       throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
     }
     const buf = toBytes(data);
