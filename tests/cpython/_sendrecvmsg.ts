@@ -67,18 +67,7 @@ function intBytes(ints: number[]): Uint8Array {
   return new Uint8Array(new Int32Array(ints).buffer);
 }
 
-/** socket_helper.IPV6_ENABLED: the module has IPv6 and ::1 can be bound. */
-export const IPV6_ENABLED: boolean = (() => {
-  if (!socket.has_ipv6) return false;
-  try {
-    using sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM);
-    sock.bind(["::1", 0]);
-    return true;
-  } catch (e) {
-    if (e instanceof socket.OSError) return false;
-    throw e;
-  }
-})();
+export { IPV6_ENABLED } from "./_support.ts";
 
 /**
  * CPython's requireSocket(*args): the reason to skip a class when a socket

@@ -150,3 +150,16 @@ export async function settledFds(): Promise<number> {
   }
   return last;
 }
+
+/** socket_helper.IPV6_ENABLED: the module has IPv6 and ::1 can be bound. */
+export const IPV6_ENABLED: boolean = (() => {
+  if (!socket.has_ipv6) return false;
+  try {
+    using sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM);
+    sock.bind(["::1", 0]);
+    return true;
+  } catch (e) {
+    if (e instanceof socket.OSError) return false;
+    throw e;
+  }
+})();

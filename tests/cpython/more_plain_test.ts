@@ -7,7 +7,15 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
-import { assertBytes, b, bind_port, find_unused_port, LOOPBACK_TIMEOUT, MSG } from "./_support.ts";
+import {
+  assertBytes,
+  b,
+  bind_port,
+  find_unused_port,
+  IPV6_ENABLED,
+  LOOPBACK_TIMEOUT,
+  MSG,
+} from "./_support.ts";
 import { socketCount } from "./_open_sockets.ts";
 
 const socketsClosed = socketCount("more plain classes");
@@ -17,20 +25,6 @@ const linux = Deno.build.os === "linux";
 function test(cls: string, name: string, fn: () => void | Promise<void>, ignore = false): void {
   Deno.test({ name: `${cls}.${name}`, ignore, fn });
 }
-
-/** socket_helper.IPV6_ENABLED: has_ipv6, and a socket binds to ::1. */
-function ipv6Enabled(): boolean {
-  if (!socket.has_ipv6) return false;
-  try {
-    using sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM);
-    sock.bind(["::1", 0]);
-    return true;
-  } catch (e) {
-    if (e instanceof socket.OSError) return false;
-    throw e;
-  }
-}
-const IPV6_ENABLED = ipv6Enabled();
 
 /** libc's pipe, read, write, close, open and ioctl (os and fcntl's). */
 const libc = linux

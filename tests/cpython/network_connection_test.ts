@@ -6,7 +6,15 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
-import { assertBytes, b, bind_port, find_unused_port, HOST, LOOPBACK_TIMEOUT } from "./_support.ts";
+import {
+  assertBytes,
+  b,
+  bind_port,
+  find_unused_port,
+  HOST,
+  IPV6_ENABLED,
+  LOOPBACK_TIMEOUT,
+} from "./_support.ts";
 import { register, ThreadedTCPSocketTest } from "./_threaded.ts";
 import { socketCount } from "./_open_sockets.ts";
 
@@ -18,20 +26,6 @@ const errno = socket.errno;
 function sleep(seconds: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
 }
-
-/** socket_helper.IPV6_ENABLED: has_ipv6, and a socket binds to ::1. */
-function ipv6Enabled(): boolean {
-  if (!socket.has_ipv6) return false;
-  try {
-    using sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM);
-    sock.bind(["::1", 0]);
-    return true;
-  } catch (e) {
-    if (e instanceof socket.OSError) return false;
-    throw e;
-  }
-}
-const IPV6_ENABLED = ipv6Enabled();
 
 /** socket_helper.get_socket_conn_refused_errs. */
 function get_socket_conn_refused_errs(): number[] {

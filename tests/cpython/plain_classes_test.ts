@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { openDescriptors } from "../_helpers.ts";
-import { b, bind_port, find_unused_port, unixName } from "./_support.ts";
+import { b, bind_port, find_unused_port, IPV6_ENABLED, unixName } from "./_support.ts";
 
 const linux = Deno.build.os === "linux";
 /** Set to run the tests marked DEFECT as well (they fail until pysocket is fixed). */
@@ -412,17 +412,6 @@ unixTest("testEmptyAddress", (sock) => {
 }, linux);
 
 // --- CreateServerTest -------------------------------------------------------------------
-
-/** socket_helper.IPV6_ENABLED: ::1 can be bound. */
-const IPV6_ENABLED = (() => {
-  try {
-    using s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM);
-    s.bind(["::1", 0]);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 test("CreateServerTest", "test_address", () => {
   const port = find_unused_port();
