@@ -5,8 +5,9 @@
 
 import { native } from "../ffi/mod.ts";
 import type { Layout } from "../ffi/layout.ts";
-import { pyType, toBuffer, toInt, toUInt32Mask, utf8 } from "./_args.ts";
+import { pyType, toBuffer, toInt, toUInt32Mask } from "./_args.ts";
 import { gaiError, OSError } from "./errors.ts";
+import { decodeText, encodeText } from "./_codecs.ts";
 import {
   type AlgAddress,
   type BluetoothAddress,
@@ -134,7 +135,6 @@ export interface HostResolver {
 /** struct sockaddr_in6's fields, at the same offsets on every supported OS. */
 export const SIN6 = { port: 2, flowinfo: 4, addr: 8, scopeId: 24 } as const;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 // Python's "idna" codec (IDNA 2003), as far as a name can fail it.
@@ -414,7 +414,8 @@ export class AddressCodec {
     if (family === F.unix) {
       let path: Uint8Array;
       // Text, or any bytes-like object, read through the engine's slots.
-      if (typeof addr === "string") path = encoder.encode(utf8(addr));
+      // A str is os.fsencode()'d: UTF-8, a surrogate escape its byte.
+      if (typeof addr === "string") path = encodeText(addr, "utf-8", "surrogateescape");
       else path = toBuffer(addr);
       const abstract = path.byteLength > 0 && path[0] === 0;
       // A path needs room for its NUL; an abstract name does not.
@@ -540,7 +541,13 @@ export class AddressCodec {
       const path = sa.subarray(2);
       if (path.byteLength > 0 && path[0] === 0) return path.slice();
       const end = path.indexOf(0);
-      return decoder.decode(end < 0 ? path : path.subarray(0, end));
+      // os.fsdecode(): a byte that is not UTF-8 comes back as its surrogate escape.
+      return decodeText(
+        end < 0 ? path : path.subarray(0, end),
+        "utf-8",
+        "surrogateescape",
+        true,
+      )[0];
     }
     if (family === F.packet && sa.byteLength >= 12) {
       const dv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);

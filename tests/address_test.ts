@@ -96,3 +96,45 @@ Deno.test("sockaddr decode reads only the length the OS gave and returns a new a
   assert.equal(codec.decode(a, 0), null);
   assert.deepEqual(codec.decode(new Uint8Array([0xff, 0xff, 9]), 1), [0, new Uint8Array(0)]);
 });
+
+Deno.test(
+  "An AF_UNIX path str is os.fsencode()'d: surrogate escapes bind as bytes, and other surrogates are refused in Python's words",
+  {
+    ignore: Deno.build.os === "windows",
+  },
+  () => {
+    const dir = Deno.makeTempDirSync();
+    try {
+      // Python 3.11/3.13: bind(dir + "/x\udc80y") binds b"x\x80y" and getsockname() gives the str back.
+      {
+        using s = socket.socket(socket.AF_UNIX);
+        s.bind(`${dir}/x\udc80y`);
+        assert.equal(s.getsockname(), `${dir}/x\udc80y`);
+      }
+      // Bytes that are not UTF-8 come back from getsockname() as their escapes (os.fsdecode).
+      {
+        using s = socket.socket(socket.AF_UNIX);
+        const raw = new Uint8Array([...new TextEncoder().encode(`${dir}/`), 0xe0, 0xf2, 0x71]);
+        s.bind(raw);
+        assert.equal(s.getsockname(), `${dir}/\udce0\udcf2q`);
+      }
+      // A run of surrogates is escaped up to the first that is no escape; the message names the rest.
+      const at = [...dir].length + 1;
+      for (
+        const [tail, where] of [
+          ["\ud800", `character '\\ud800' in position ${at}`],
+          ["\udcff\ud800", `character '\\ud800' in position ${at + 1}`],
+          ["a\ud800\ud801b", `characters in position ${at + 1}-${at + 2}`],
+        ]
+      ) {
+        using s = socket.socket(socket.AF_UNIX);
+        assert.throws(() => s.bind(`${dir}/${tail}`), {
+          name: "RangeError",
+          message: `'utf-8' codec can't encode ${where}: surrogates not allowed`,
+        });
+      }
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+);

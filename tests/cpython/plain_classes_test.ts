@@ -11,8 +11,6 @@ import { openDescriptors } from "../_helpers.ts";
 import { b, bind_port, find_unused_port, IPV6_ENABLED, unixName } from "./_support.ts";
 
 const linux = Deno.build.os === "linux";
-/** Set to run the tests marked DEFECT as well (they fail until pysocket is fixed). */
-const DEFECT = Deno.env.get("PYSOCKET_CPYTHON_DEFECTS") !== "1";
 
 function test(cls: string, name: string, fn: () => void, ignore = false): void {
   Deno.test({ name: `${cls}.${name}`, ignore, fn });
@@ -379,10 +377,6 @@ unixTest("testBytesAddr", (sock, dir) => {
   assert.equal(sock.getsockname(), path);
 });
 
-// DEFECT: pysocket encodes an AF_UNIX path as strict UTF-8: binding a str with
-// surrogate escapes throws RangeError "'utf-8' codec can't encode characters
-// in position ...: surrogates not allowed". Python encodes it with os.fsencode
-// (surrogateescape): U+DC80+n is the byte n, and getsockname() decodes it back.
 unixTest("testSurrogateescapeBind", (sock, dir) => {
   // Test binding to a valid non-ASCII pathname, with the
   // non-ASCII bytes supplied using surrogateescape encoding.
@@ -392,10 +386,8 @@ unixTest("testSurrogateescapeBind", (sock, dir) => {
   const escaped = String.fromCharCode(...[...encoded].map((c) => c < 0x80 ? c : 0xdc00 + c));
   sock.bind(escaped);
   assert.equal(sock.getsockname(), path);
-}, DEFECT);
+});
 
-// DEFECT: as testSurrogateescapeBind: "\udcff" is refused (RangeError, "surrogates
-// not allowed") where Python binds the byte 0xff and getsockname() gives "\udcff" back.
 unixTest("testUnencodableAddr", (sock, dir) => {
   // Test binding to a pathname that cannot be encoded in the
   // file system encoding.
@@ -403,7 +395,7 @@ unixTest("testUnencodableAddr", (sock, dir) => {
   const path = `${dir}/${TESTFN}-\udcff`;
   sock.bind(path);
   assert.equal(sock.getsockname(), path);
-}, DEFECT);
+});
 
 // CPython: skipIf(sys.platform in ('linux', 'android'), 'Linux behavior is tested by TestLinuxAbstractNamespace')
 unixTest("testEmptyAddress", (sock) => {
