@@ -834,8 +834,6 @@ test("test_sio_loopback_fast_path", () => {
   );
 }, !windows || !hasattr("SIO_LOOPBACK_FAST_PATH"));
 
-// DEFECT: getaddrinfo('localhost', '\uD800') throws gaierror EAI_SERVICE; Python raises
-// UnicodeEncodeError (a ValueError: RangeError in pysocket) for the lone surrogate.
 test("testGetaddrinfo", () => {
   try {
     socket.getaddrinfo("localhost", 80);
@@ -913,7 +911,7 @@ test("testGetaddrinfo", () => {
       if (!(e instanceof socket.gaierror)) throw e;
     }
   }
-}, DEFECT);
+});
 
 // CPython: skipIf(_testcapi is None); its ULONG_MAX, LONG_MAX and LONG_MIN are
 // C's (64-bit here), given as bigint: a JS number cannot hold them exactly.
