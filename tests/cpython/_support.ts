@@ -163,3 +163,13 @@ export const IPV6_ENABLED: boolean = (() => {
     throw e;
   }
 })();
+
+/** A plain test of CPython's class `cls`, named as unittest names it: `Class.test`. */
+export function test(
+  cls: string,
+  name: string,
+  fn: () => void | Promise<void>,
+  ignore = false,
+): void {
+  Deno.test({ name: `${cls}.${name}`, ignore, fn });
+}

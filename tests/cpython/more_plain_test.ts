@@ -15,16 +15,13 @@ import {
   IPV6_ENABLED,
   LOOPBACK_TIMEOUT,
   MSG,
+  test,
 } from "./_support.ts";
 import { socketCount } from "./_open_sockets.ts";
 
 const socketsClosed = socketCount("more plain classes");
 
 const linux = Deno.build.os === "linux";
-
-function test(cls: string, name: string, fn: () => void | Promise<void>, ignore = false): void {
-  Deno.test({ name: `${cls}.${name}`, ignore, fn });
-}
 
 /** libc's pipe, read, write, close, open and ioctl (os and fcntl's). */
 const libc = linux

@@ -14,6 +14,7 @@ import {
   HOST,
   IPV6_ENABLED,
   LOOPBACK_TIMEOUT,
+  test,
 } from "./_support.ts";
 import { register, ThreadedTCPSocketTest } from "./_threaded.ts";
 import { socketCount } from "./_open_sockets.ts";
@@ -39,10 +40,6 @@ function get_socket_conn_refused_errs(): number[] {
   if (errno.EHOSTUNREACH !== undefined) errors.push(errno.EHOSTUNREACH);
   if (!IPV6_ENABLED) errors.push(errno.EAFNOSUPPORT);
   return errors;
-}
-
-function test(cls: string, name: string, fn: () => void, ignore = false): void {
-  Deno.test({ name: `${cls}.${name}`, ignore, fn });
 }
 
 // --- NetworkConnectionNoServer ------------------------------------------------------

@@ -8,13 +8,9 @@
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { openDescriptors } from "../_helpers.ts";
-import { b, bind_port, find_unused_port, IPV6_ENABLED, unixName } from "./_support.ts";
+import { b, bind_port, find_unused_port, IPV6_ENABLED, test, unixName } from "./_support.ts";
 
 const linux = Deno.build.os === "linux";
-
-function test(cls: string, name: string, fn: () => void, ignore = false): void {
-  Deno.test({ name: `${cls}.${name}`, ignore, fn });
-}
 
 // Descriptors open before the module's tests; the last test checks that
 // every one they opened was closed (by identity: another module's workers
