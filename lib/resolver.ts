@@ -4,17 +4,7 @@
 import type { SocketKind } from "./enums.ts";
 import { native } from "../ffi/mod.ts";
 import { codec, type Family, idna, type InetAddress, SIN6 } from "./address.ts";
-import {
-  argType,
-  cText,
-  pyType,
-  toBuffer,
-  toCInt,
-  toCLong,
-  toInt,
-  toUInt32Mask,
-  utf8,
-} from "./_args.ts";
+import { argType, cText, pyType, toBuffer, toCInt, toInt, toUInt32Mask, utf8 } from "./_args.ts";
 import { gaiError, herror, OSError, raiseErrno } from "./errors.ts";
 
 const constants = native.constants;
@@ -74,8 +64,9 @@ export function getaddrinfo(
   let p: string | null;
   if (port === null || port === undefined) p = null;
   // Python's "%ld": every digit (JS prints a number above 2**53 rounded).
-  else if (typeof port === "number" && Number.isInteger(port)) p = String(BigInt(toCLong(port)));
-  else if (typeof port === "bigint") p = toCLong(port) === 0 ? "0" : String(port);
+  // An int of any size is its decimal text, as in Python 3.12+ (gh-74895): getaddrinfo() judges it.
+  else if (typeof port === "number" && Number.isInteger(port)) p = String(BigInt(port));
+  else if (typeof port === "bigint") p = String(port);
   else if (typeof port === "string") p = utf8(port);
   else if (port instanceof Uint8Array) p = decoder.decode(toBuffer(port));
   else throw new OSError("Int or String expected");
@@ -449,7 +440,7 @@ export function if_nametoindex(if_name: string): number {
  * @param if_index the index
  * @returns the name
  * @throws {OSError} ENXIO when there is none
- * @throws {RangeError} for a negative index
+ * @throws {RangeError} for a negative index, or one beyond a C unsigned int
  * @example
  * ```ts
  * import { if_indextoname } from "@pysocket/pysocket";
@@ -457,7 +448,7 @@ export function if_nametoindex(if_name: string): number {
  * ```
  */
 export function if_indextoname(if_index: number): string {
-  // An int only (a bool is one), as an unsigned long, then cut to a C unsigned int.
+  // An int only (a bool is one), as an unsigned long, then a C unsigned int, as in Python 3.12+.
   if (
     typeof if_index !== "bigint" && typeof if_index !== "boolean" &&
     !(typeof if_index === "number" && Number.isInteger(if_index))
@@ -469,7 +460,8 @@ export function if_indextoname(if_index: number): string {
   if (typeof if_index === "bigint" ? if_index >= 2n ** 64n : i >= 2 ** 64) {
     throw new RangeError("Python int too large to convert to C unsigned long");
   }
-  const name = native.if_indextoname(toUInt32Mask(if_index));
+  if (i > 0xffffffff) throw new RangeError("index is too large");
+  const name = native.if_indextoname(i);
   if (name === null) raiseErrno();
   return name;
 }

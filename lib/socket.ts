@@ -103,15 +103,42 @@ export function toFd(v: unknown): number {
   return n;
 }
 
+/** What the finalizer needs of a socket: its descriptor (-1 once released) and its numbers. */
+interface Held {
+  fd: number;
+  family: number;
+  type: number;
+  proto: number;
+}
+
 // Sockets collected while open are closed, with Python's ResourceWarning.
-const finalizer = new FinalizationRegistry<{ fd: number; text: string }>((held) => {
+const finalizer = new FinalizationRegistry<Held>((held) => {
   if (held.fd >= 0) {
+    // Described before the close, as Python's warning names the addresses the socket had.
+    const text = describe(held);
     // As close() does: the reactor must not keep watching a number the OS will reuse.
     forget(held.fd);
     native.close(held.fd);
-    console.warn(`ResourceWarning: unclosed ${held.text}`);
+    console.warn(`ResourceWarning: unclosed ${text}`);
   }
 });
+
+/** Python's repr of a socket: its numbers, then laddr and raddr where the OS gives them. */
+function describe({ fd, family, type, proto }: Held): string {
+  let s = `<socket.socket${fd < 0 ? " [closed]" : ""} fd=${fd}, family=${family}, ` +
+    `type=${type}, proto=${proto}`;
+  if (fd < 0) return s + ">";
+  for (
+    const [name, ask] of [["laddr", native.getsockname], ["raddr", native.getpeername]] as const
+  ) {
+    sockaddrLen[0] = sockaddr.byteLength;
+    // As Python's repr: an address the OS will not give is left out.
+    if (ask(fd, sockaddr, sockaddrLen) < 0) continue;
+    const a = codec.decode(sockaddr, sockaddrLen[0], proto);
+    if (a !== "" && !(a instanceof Uint8Array && a.byteLength === 0)) s += `, ${name}=${repr(a)}`;
+  }
+  return s + ">";
+}
 
 /** A control message of sendmsg: a sequence of level, type and data (Python's "(iiy*)"). */
 function ancItem(item: unknown): AncData {
@@ -187,7 +214,7 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
   #large = false;
   #readable?: ReadableStream<Uint8Array>;
   #writable?: WritableStream<Uint8Array | string>;
-  readonly #held: { fd: number; text: string };
+  readonly #held: Held;
 
   /**
    * Creates a socket, or wraps an existing descriptor, as Python's
@@ -247,9 +274,7 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
     this.#family = family;
     this.#type = type & ~TYPE_FLAGS;
     this.#proto = proto;
-    this.#held = { fd: this.#fd, text: "" };
-    this.#held.text =
-      `<socket.socket fd=${this.#fd}, family=${family}, type=${this.#type}, proto=${proto}>`;
+    this.#held = { fd: this.#fd, family, type: this.#type, proto };
     finalizer.register(this, this.#held, this);
     brand(this);
     try {
@@ -1652,27 +1677,7 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
 
   /** Python's repr, for `console.log` and `Deno.inspect`. */
   [Symbol.for("Deno.customInspect")](): string {
-    const fd = this.#fd;
-    let s = `<socket.socket${fd < 0 ? " [closed]" : ""} fd=${fd}, family=${this.#family}, ` +
-      `type=${this.#type}, proto=${this.#proto}`;
-    if (fd >= 0) {
-      for (
-        const [name, get] of [["laddr", () => this.getsockname()], [
-          "raddr",
-          () => this.getpeername(),
-        ]] as const
-      ) {
-        try {
-          const a = get();
-          if (a !== "" && !(a instanceof Uint8Array && a.byteLength === 0)) {
-            s += `, ${name}=${repr(a)}`;
-          }
-        } catch (e) {
-          if (!(e instanceof OSError)) throw e;
-        }
-      }
-    }
-    return s + ">";
+    return describe({ fd: this.#fd, family: this.#family, type: this.#type, proto: this.#proto });
   }
 }
 

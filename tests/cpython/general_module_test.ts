@@ -31,8 +31,6 @@ const linux = Deno.build.os === "linux";
 const darwin = Deno.build.os === "darwin";
 /** Set to run the tests marked DEFECT as well (they fail until pysocket is fixed). */
 const runDefects = Deno.env.get("PYSOCKET_CPYTHON_DEFECTS") === "1";
-/** `ignore` for a test marked DEFECT. */
-const DEFECT = !runDefects;
 
 /**
  * The exception classes, as Python raises them bare (`raise OSError`):
@@ -395,10 +393,6 @@ test("testInterfaceNameIndex", () => {
   }
 });
 
-// DEFECT (a choice between versions): pysocket follows Python 3.11, the fuzz suite's
-// reference, which cuts an index to 32 bits: if_indextoname(2**32 + 1) names interface 1
-// ("lo"). Python 3.13 raises OverflowError "index is too large" for any index above
-// UINT_MAX, and this test (3.13's) asserts that. 2**1000 is an OverflowError in both.
 test("testInvalidInterfaceIndexToName", () => {
   assert.throws(() => socket.if_indextoname(0), socket.OSError);
   assert.throws(() => socket.if_indextoname(-1), RangeError);
@@ -416,7 +410,7 @@ test("testInvalidInterfaceIndexToName", () => {
       assertRaises([RangeError, socket.OSError], () => socket.if_indextoname(index));
     }
   }
-}, DEFECT);
+});
 
 test("testInvalidInterfaceNameToIndex", () => {
   assert.throws(() => socket.if_nametoindex(0 as unknown as string), TypeError);
@@ -942,9 +936,7 @@ test("test_getaddrinfo_int_port_overflow", () => {
   }
   socket.getaddrinfo(null, 0, 0, SOCK_STREAM); // No error expected.
   socket.getaddrinfo(null, 0xffff, 0, SOCK_STREAM); // No error expected.
-  // DEFECT (a choice between versions): pysocket raises Python 3.11's OverflowError for a port
-  // beyond a C long, as the fuzz suite's python3 3.11 does; 3.12 hands it to getaddrinfo (gh-74895).
-}, DEFECT);
+});
 
 test("test_getnameinfo", () => {
   // only IP addresses are allowed
@@ -1015,9 +1007,6 @@ test("test_sendall_interrupted_with_timeout", async () => {
   }
 }, !linux);
 
-// DEFECT: the ResourceWarning names the socket as created
-// ("<socket.socket fd=N, family=2, type=1, proto=0>"); Python's is its repr
-// when collected, with laddr=('0.0.0.0', 0), so repr(sock) is not in it.
 test("test_dealloc_warn", async () => {
   const { dealloc_warn: w } = await gcChild();
   // with self.assertWarns(ResourceWarning) as cm: sock = None; support.gc_collect()
@@ -1027,7 +1016,7 @@ test("test_dealloc_warn", async () => {
   // An open socket file object gets dereferenced after the socket
   assert.equal(w.afterFileDropped.length, 1);
   assert.ok(w.afterFileDropped[0].startsWith("ResourceWarning"));
-}, DEFECT || windows);
+}, windows);
 
 test("test_name_closed_socketio", () => {
   using sock = socket.socket(AF_INET, SOCK_STREAM);
