@@ -4,6 +4,7 @@
 // WeakSet answers only for objects the constructor made, as the private
 // fields would.
 
+import type { Address } from "./address.ts";
 import type { Socket } from "./socket.ts";
 
 const sockets = new WeakSet<object>();
@@ -17,3 +18,19 @@ export function brand(sock: Socket): void {
 export function isSocket(v: unknown): v is Socket {
   return typeof v === "object" && v !== null && sockets.has(v);
 }
+
+/**
+ * The quiet first tries the async layer makes, which Socket's static block
+ * fills in (private access without a public method): recv() and recvfrom()
+ * with flags 0, or null when the call failed, errno saying why. They retry
+ * nothing and make no exception, so a try that would block costs the call
+ * alone; a bad argument throws as the method does.
+ */
+export const quiet = {
+  recv(_sock: Socket, _bufsize: number): Uint8Array | null {
+    throw new Error("socket.ts is not loaded");
+  },
+  recvfrom(_sock: Socket, _bufsize: number): [Uint8Array, Address | null] | null {
+    throw new Error("socket.ts is not loaded");
+  },
+};

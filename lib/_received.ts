@@ -33,14 +33,34 @@ let headLength = 0;
  * received, to {@link received} before the next receive.
  */
 export function receiveBuffer(size: number, large = false): Uint8Array {
-  if (large && size > SMALL) return new Uint8Array(size);
+  if (large && size > SMALL) return ownArray(size);
   if (size === window.length) return window;
   if (size > scratch.length) {
-    if (size > SCRATCH_MAX) return new Uint8Array(size);
+    if (size > SCRATCH_MAX) return ownArray(size);
     scratch = new Uint8Array(size);
     head = scratch.subarray(0, headLength = 0);
   }
   return window = scratch.subarray(0, size);
+}
+
+/** An array of its own that a failed receive did not use: the next receive of its size takes it. */
+let spare: Uint8Array | null = null;
+
+/**
+ * Gives back a buffer from {@link receiveBuffer} whose receive failed, so
+ * that a try that would block allocates nothing the next one does not use.
+ */
+export function unused(buf: Uint8Array): void {
+  // Kept up to the scratch's bound: a huge one asked once should not live on.
+  if (buf.buffer !== scratch.buffer && buf.length <= SCRATCH_MAX) spare = buf;
+}
+
+/** A new array of `size` bytes, or the spare one of that size. */
+function ownArray(size: number): Uint8Array {
+  const own = spare;
+  if (own === null || own.length !== size) return new Uint8Array(size);
+  spare = null;
+  return own;
 }
 
 /** Whether a receive of `n` bytes calls for the next one to get an array of its own. */

@@ -32,12 +32,12 @@ import {
   toUInt32Mask,
 } from "./_args.ts";
 import { errno, OSError, osError, raiseErrno, timedOut, wouldBlock } from "./errors.ts";
-import { isLarge, receiveBuffer, received } from "./_received.ts";
+import { isLarge, receiveBuffer, received, unused } from "./_received.ts";
 import { SocketFile, type TextOptions } from "./io.ts";
 import { forget, READABLE, type Readiness, setRef, WRITABLE } from "./async/reactor.ts";
 import { readableOf, writableOf } from "./async/streams.ts";
 import { sock_accept } from "./async/sock.ts";
-import { brand } from "./_brand.ts";
+import { brand, quiet } from "./_brand.ts";
 import {
   checkBinaryMode,
   fileBlocks,
@@ -202,6 +202,8 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
   static {
     // Python's name for the class, in messages ("'socket' object cannot be interpreted as ...").
     Object.defineProperty(this.prototype, pyName, { value: "socket" });
+    quiet.recv = (sock, bufsize) => sock.#recvQuiet(bufsize);
+    quiet.recvfrom = (sock, bufsize) => sock.#recvfromQuiet(bufsize);
   }
   #fd: number;
   #family: number;
@@ -1095,6 +1097,21 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
     return received(buf, n);
   }
 
+  /** recv(bufsize) tried once, for the async layer: null when it failed (see `quiet`). */
+  #recvQuiet(bufsize: number): Uint8Array | null {
+    const size = toSize(bufsize);
+    if (size < 0) throw new RangeError("negative buffersize in recv");
+    if (size === 0) return new Uint8Array(0);
+    const buf = receiveBuffer(size, this.#large);
+    const n = native.recv(this.#fd, buf, 0);
+    if (n < 0) {
+      unused(buf);
+      return null;
+    }
+    this.#large = isLarge(n);
+    return received(buf, n);
+  }
+
   /**
    * Receives into an existing buffer, without allocating.
    *
@@ -1152,6 +1169,19 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
     if (size < 0) throw new RangeError("negative buffersize in recvfrom");
     const buf = receiveBuffer(size);
     const n = this.#recvfrom(buf, flags);
+    return [received(buf, n), this.#sender()];
+  }
+
+  /** recvfrom(bufsize) tried once, for the async layer: null when it failed (see `quiet`). */
+  #recvfromQuiet(bufsize: number): [Uint8Array, Sender<A, Datagram>] | null {
+    const size = toSize(bufsize);
+    if (size < 0) throw new RangeError("negative buffersize in recvfrom");
+    const buf = receiveBuffer(size);
+    const n = this.#recvfromOnce(buf, 0);
+    if (n < 0) {
+      unused(buf);
+      return null;
+    }
     return [received(buf, n), this.#sender()];
   }
 

@@ -6,6 +6,8 @@ import { createHash } from "node:crypto";
 import process from "node:process";
 import * as socket from "../mod.ts";
 import { decoder, E, openFds, windows } from "./_helpers.ts";
+import { quiet } from "../lib/_brand.ts";
+import { native } from "../ffi/mod.ts";
 
 function listener(): [socket.Socket, number] {
   const srv = socket.create_server(["127.0.0.1", 0], { backlog: 1024 });
@@ -381,6 +383,71 @@ Deno.test("sock_sendto and sock_recvfrom move datagrams", async () => {
   const into = socket.sock_recvfrom_into(b, buf);
   await socket.sock_sendto(a, "pong", b.getsockname());
   assert.equal((await into)[0], 4);
+});
+
+Deno.test("sock_recvfrom() receives every datagram of a burst that waited, in order, with its sender", async () => {
+  using a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  a.bind(["127.0.0.1", 0]);
+  a.setblocking(false);
+  using b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  b.bind(["127.0.0.1", 0]);
+  // 200 datagrams of 64 B fit in the default receive buffer, so none is dropped.
+  const N = 200;
+  const waiting = socket.sock_recvfrom(a, 65536);
+  const msg = new Uint8Array(64);
+  for (let i = 0; i < N; i++) {
+    msg[0] = i;
+    b.sendto(msg, a.getsockname());
+  }
+  const got: number[] = [];
+  let [data, from] = await waiting;
+  for (;;) {
+    assert.equal(data.length, 64);
+    assert.deepEqual(from, b.getsockname());
+    got.push(data[0]);
+    if (got.length === N) break;
+    [data, from] = await socket.sock_recvfrom(a, 65536);
+  }
+  assert.deepEqual(got, Array.from({ length: N }, (_, i) => i));
+  assert.throws(() => a.recvfrom(10), socket.BlockingIOError);
+});
+
+Deno.test("the async layer's quiet tries give null with errno EAGAIN where recv() and recvfrom() raise BlockingIOError", () => {
+  const udpPair = (): [socket.Socket, socket.Socket] => {
+    const a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    const b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    a.bind(["127.0.0.1", 0]);
+    b.connect(a.getsockname());
+    return [a, b];
+  };
+  for (const [a, b] of [socket.socketpair(), udpPair()]) {
+    try {
+      a.setblocking(false);
+      for (const size of [100, 65536, 2 << 20]) {
+        assert.equal(quiet.recv(a, size), null);
+        assert.ok([E.EAGAIN, E.EWOULDBLOCK].includes(native.errno()));
+        assert.equal(quiet.recvfrom(a, size), null);
+        assert.ok([E.EAGAIN, E.EWOULDBLOCK].includes(native.errno()));
+        assert.throws(() => a.recv(size), socket.BlockingIOError);
+      }
+      b.send("hi");
+      assert.equal(decoder.decode(quiet.recv(a, 100)!), "hi");
+      b.send("ho");
+      assert.equal(decoder.decode(quiet.recvfrom(a, 100)![0]), "ho");
+      // Bad arguments throw as the methods do.
+      assert.throws(() => quiet.recv(a, -1), {
+        name: "RangeError",
+        message: "negative buffersize in recv",
+      });
+      assert.throws(() => quiet.recvfrom(a, -1), {
+        name: "RangeError",
+        message: "negative buffersize in recvfrom",
+      });
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
 });
 
 Deno.test("a program whose last pending operation ends exits at once", async () => {

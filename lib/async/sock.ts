@@ -26,7 +26,7 @@ import {
   type SendfileSource,
   sendfileSource,
 } from "../_sendfile.ts";
-import { isSocket } from "../_brand.ts";
+import { isSocket, quiet } from "../_brand.ts";
 
 const { SOL_SOCKET, SO_ERROR } = native.constants;
 
@@ -184,7 +184,15 @@ function fromSocketMethod<T>(call: () => T): Op<T> {
  * throws.
  */
 function resultOf(n: number, op: Op<number>): number | typeof BLOCKED {
-  const r = firstTry(n);
+  return n >= 0 ? n : failedAgain(op);
+}
+
+/**
+ * What a woken operation's failed call gives, errno saying why: BLOCKED, or
+ * `op` run again at once for EINTR (PEP 475); any other failure throws.
+ */
+function failedAgain<T>(op: Op<T>): T | typeof BLOCKED {
+  const r = failed();
   return r === LATER ? op() : r;
 }
 
@@ -195,7 +203,14 @@ function resultOf(n: number, op: Op<number>): number | typeof BLOCKED {
  * that succeeds at once allocates only its promise.
  */
 function firstTry(n: number): number | Wait {
-  if (n >= 0) return n;
+  return n >= 0 ? n : failed();
+}
+
+/**
+ * What a first try's failed call gives, errno saying why: BLOCKED, or LATER
+ * for EINTR; any other failure throws.
+ */
+function failed(): Wait {
   const e = native.errno();
   if (e === errno.EAGAIN || e === errno.EWOULDBLOCK) return BLOCKED;
   if (e === errno.EINTR) return LATER;
@@ -230,7 +245,18 @@ export function sock_recv(
   nbytes: number,
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<Uint8Array> {
-  return attempt(sock, READABLE, fromSocketMethod(() => sock.recv(nbytes)), options?.signal);
+  const signal = options?.signal;
+  let r: Uint8Array | Wait;
+  try {
+    checkNonblocking(sock);
+    signal?.throwIfAborted();
+    r = yieldIfDue() === null ? quiet.recv(sock, nbytes) ?? failed() : LATER;
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (r !== BLOCKED && r !== LATER) return Promise.resolve(r);
+  const op = (): Uint8Array | typeof BLOCKED => quiet.recv(sock, nbytes) ?? failedAgain(op);
+  return wait(sock, READABLE, op, signal, r);
 }
 
 /**
@@ -300,7 +326,20 @@ export function sock_recvfrom<A extends Address, Datagram extends boolean>(
   bufsize: number,
   options: AsyncOptions = NO_OPTIONS,
 ): Promise<[Uint8Array, Sender<A, Datagram>]> {
-  return attempt(sock, READABLE, fromSocketMethod(() => sock.recvfrom(bufsize)), options?.signal);
+  type Got = [Uint8Array, Sender<A, Datagram>];
+  const signal = options?.signal;
+  let r: Got | Wait;
+  try {
+    checkNonblocking(sock);
+    signal?.throwIfAborted();
+    r = yieldIfDue() === null ? quiet.recvfrom(sock, bufsize) as Got | null ?? failed() : LATER;
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (r !== BLOCKED && r !== LATER) return Promise.resolve(r);
+  const op = (): Got | typeof BLOCKED =>
+    quiet.recvfrom(sock, bufsize) as Got | null ?? failedAgain(op);
+  return wait(sock, READABLE, op, signal, r);
 }
 
 /**
