@@ -157,6 +157,39 @@ Deno.test(
   },
 );
 
+Deno.test("one AbortSignal serves many waits with one listener, and its abort ends every wait on it and no other", async () => {
+  const [a, b] = socket.socketpair();
+  const [c, d] = socket.socketpair();
+  try {
+    for (const s of [a, b, c, d]) s.setblocking(false);
+    const ctl = new AbortController();
+    let added = 0;
+    const add = ctl.signal.addEventListener.bind(ctl.signal);
+    ctl.signal.addEventListener = (...args: Parameters<typeof add>) => void (added++, add(...args));
+    for (let i = 0; i < 50; i++) {
+      const waiting = socket.sock_recv(a, 10, { signal: ctl.signal });
+      b.send("x");
+      assert.equal(decoder.decode(await waiting), "x");
+    }
+    assert.equal(added, 1);
+    // Two waits on the signal, one on another: the abort ends the two.
+    const other = new AbortController();
+    const onA = socket.sock_recv(a, 10, { signal: ctl.signal });
+    const onC = socket.sock_recvfrom(c, 10, { signal: ctl.signal });
+    const onD = socket.sock_recv(d, 10, { signal: other.signal });
+    ctl.abort(new Error("stop"));
+    await assert.rejects(onA, { message: "stop" });
+    await assert.rejects(onC, { message: "stop" });
+    c.send("still");
+    assert.equal(decoder.decode(await onD), "still");
+    // The sockets wait again as before.
+    b.send("after");
+    assert.equal(decoder.decode(await socket.sock_recv(a, 10)), "after");
+  } finally {
+    for (const s of [a, b, c, d]) s.close();
+  }
+});
+
 Deno.test("a pending sock_recv on a writable socket with unread data elsewhere leaves the CPU idle", async () => {
   // A poller that watched directions nobody waits for would spin here: b is
   // always writable and c stays readable, and only a's read is pending.

@@ -45,14 +45,13 @@ export interface Parked {
 
 /**
  * What waits for a socket: told once, by `run` (the socket may be ready: try
- * again, called from the reactor's task) or by `fail`. `signal` and `onAbort`
- * belong to the reactor while the waiter is watched.
+ * again, called from the reactor's task) or by `fail`. `signal` belongs to
+ * the reactor while the waiter is watched.
  */
 export interface Waiter extends Parked {
   /** The wait failed: aborted, or the socket was closed. */
   fail(reason: unknown): void;
   signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
 }
 
 interface Entry {
@@ -95,7 +94,31 @@ function getPoller(): Poller {
 function settle(w: Waiter, entry: Entry): void {
   pending--;
   if (entry.unref) unrefPending--;
-  if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
+}
+
+/**
+ * The signals the reactor listens to: once each, with one listener for all,
+ * not a listener added and removed per wait. (At a wait per datagram, those
+ * cost more than the receive, and what they left behind survived each
+ * scavenge: a burst of datagrams lost a third more.)
+ */
+const heard = new WeakSet<AbortSignal>();
+
+/** Fails the waiters of an aborted signal; an abort is rare, so it looks through them all. */
+function abortWaiters(this: AbortSignal): void {
+  for (const entry of entries.values()) {
+    for (const list of [entry.readers, entry.writers]) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const w = list[i];
+        if (w.signal !== this) continue;
+        list.splice(i, 1);
+        settle(w, entry);
+        want(entry);
+        w.fail(this.reason);
+      }
+    }
+  }
+  idle();
 }
 
 /** Tells a level poller which directions of `entry` still have waiters. */
@@ -401,18 +424,9 @@ export function watch(
   signal?.throwIfAborted();
   const list = writing ? entry.writers : entry.readers;
   waiter.signal = signal;
-  waiter.onAbort = undefined;
-  if (signal) {
-    const onAbort = waiter.onAbort = () => {
-      const at = list.indexOf(waiter);
-      if (at < 0) return; // already woken or forgotten: settled there
-      list.splice(at, 1);
-      settle(waiter, entry);
-      want(entry);
-      waiter.fail(signal.reason);
-      idle();
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
+  if (signal && !heard.has(signal)) {
+    heard.add(signal);
+    signal.addEventListener("abort", abortWaiters, { once: true });
   }
   list.push(waiter);
   pending++;
@@ -452,7 +466,7 @@ export function readiness(
       watch(
         fd,
         writing,
-        { run: resolve, fail: reject, signal: undefined, onAbort: undefined },
+        { run: resolve, fail: reject, signal: undefined },
         signal,
         owner,
       );

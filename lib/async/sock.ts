@@ -123,7 +123,6 @@ function captureSettlers(resolve: (value: never) => void, reject: (reason: unkno
  * connection every operation waits, and that has to cost little.
  */
 class PendingOperation<T> implements Waiter {
-  onAbort: (() => void) | undefined = undefined;
   #resolve: (value: T) => void;
   #reject: (reason: unknown) => void;
 
