@@ -400,13 +400,20 @@ Deno.test(
   },
 );
 
+/** Two non-blocking UDP sockets bound on loopback. */
+function udpPair(): [socket.Socket, socket.Socket] {
+  const pair = [0, 1].map(() => {
+    const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    s.bind(["127.0.0.1", 0]);
+    s.setblocking(false);
+    return s;
+  });
+  return [pair[0], pair[1]];
+}
+
 Deno.test("sock_sendto and sock_recvfrom move datagrams", async () => {
-  using a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-  a.bind(["127.0.0.1", 0]);
-  a.setblocking(false);
-  using b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-  b.bind(["127.0.0.1", 0]);
-  b.setblocking(false);
+  const [a, b] = udpPair();
+  using _a = a, _b = b;
   const waiting = socket.sock_recvfrom(a, 100);
   await socket.sock_sendto(b, "ping", a.getsockname());
   const [data, from] = await waiting;
@@ -419,11 +426,8 @@ Deno.test("sock_sendto and sock_recvfrom move datagrams", async () => {
 });
 
 Deno.test("sock_recvfrom() receives every datagram of a burst that waited, in order, with its sender", async () => {
-  using a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-  a.bind(["127.0.0.1", 0]);
-  a.setblocking(false);
-  using b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-  b.bind(["127.0.0.1", 0]);
+  const [a, b] = udpPair();
+  using _a = a, _b = b;
   // 200 datagrams of 64 B fit in the default receive buffer, so none is dropped.
   const N = 200;
   const waiting = socket.sock_recvfrom(a, 65536);
@@ -446,14 +450,9 @@ Deno.test("sock_recvfrom() receives every datagram of a burst that waited, in or
 });
 
 Deno.test("the async layer's quiet tries give null with errno EAGAIN where recv() and recvfrom() raise BlockingIOError", () => {
-  const udpPair = (): [socket.Socket, socket.Socket] => {
-    const a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-    const b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-    a.bind(["127.0.0.1", 0]);
-    b.connect(a.getsockname());
-    return [a, b];
-  };
-  for (const [a, b] of [socket.socketpair(), udpPair()]) {
+  const connected = udpPair();
+  connected[1].connect(connected[0].getsockname());
+  for (const [a, b] of [socket.socketpair(), connected]) {
     try {
       a.setblocking(false);
       for (const size of [100, 65536, 2 << 20]) {
