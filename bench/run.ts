@@ -307,6 +307,22 @@ for (let round = 1; round <= ROUNDS; round++) {
     }
   }
 }
+// Datagram bursts: python3 sends bursts of datagrams as fast as it can to an
+// `await sock_recvfrom(s, 65536)` loop in asyncio and in pysocket, a fresh
+// process each round; each prints how many of every burst it received.
+const BURSTS = QUICK ? 3 : 6, BURST = QUICK ? 20_000 : 50_000;
+const BURST_CMDS = {
+  asyncio: ["python3", `${ROOT}bench/udp_burst.py`, "recv"],
+  pysocket: [DENO, "run", "--allow-ffi", "--allow-run", `${ROOT}bench/udp_burst_pysocket.ts`],
+};
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const [impl, cmd] of Object.entries(BURST_CMDS)) {
+    const out = await spawn([...cmd, String(BURSTS), String(BURST)], false).output();
+    const m = text.decode(out.stdout).match(/received((?: \d+)+)/);
+    if (!out.success || !m) throw new Error(`${impl} bursts failed: ${text.decode(out.stderr)}`);
+    m[1].trim().split(" ").forEach((n, k) => add(samples, `burst|${impl}|${k}`, Number(n)));
+  }
+}
 await Deno.remove(cBinary.replace(/\/bench$/, ""), { recursive: true });
 
 // --- reporting ---------------------------------------------------------------------
@@ -459,6 +475,18 @@ for (const pinned of [false, true]) {
   }
 }
 
+const burstCols = Array.from({ length: BURSTS }, (_, k) => k);
+const burstRows = [
+  `| receiver | ${burstCols.map((k) => `burst ${k + 1}`).join(" | ")} |`,
+  `| --- | ${burstCols.map(() => "---:").join(" | ")} |`,
+  ...Object.keys(BURST_CMDS).map((impl) =>
+    `| ${impl} | ${burstCols.map((k) => cell(samples.get(`burst|${impl}|${k}`))).join(" | ")} |`
+  ),
+  `| pysocket ÷ asyncio | ${
+    burstCols.map((k) => ratioCell(`burst|pysocket|${k}`, `burst|asyncio|${k}`)).join(" | ")
+  } |`,
+];
+
 // pysocket's distance from C, in two factors: being a Deno process that calls
 // libc through FFI at all (bare FFI ÷ C), and pysocket's own layers on top of
 // those same calls (pysocket ÷ bare FFI); over the whole run, and over the
@@ -599,6 +627,17 @@ const md = [
   "compilers' warm-up of its JavaScript, where Deno's own path is compiled Rust.",
   "",
   ...asyncRows,
+  "",
+  "## Datagram bursts",
+  "",
+  `Bursts of ${BURST.toLocaleString("en-US")} datagrams of 64 B, each sent by python3 as fast as ` +
+  "it can, into an `await sock_recvfrom(s, 65536)` loop: asyncio's (udp_burst.py) and " +
+  "pysocket's (udp_burst_pysocket.ts), a fresh process each round. The figures are the datagrams " +
+  "received: the default receive buffer holds about 300, so a receiver that stops for half a " +
+  "millisecond loses some. In pysocket's first bursts V8's compiler threads take the receiver's " +
+  "core (bench/NOTES.md).",
+  "",
+  ...burstRows,
   "",
   "## Targets",
   "",
