@@ -90,8 +90,8 @@ function getPoller(): Poller {
   return poller;
 }
 
-/** Ends a waiter's wait, once it is out of its list. */
-function settle(w: Waiter, entry: Entry): void {
+/** Counts a waiter of `entry` out, once it has left its list. */
+function settle(entry: Entry): void {
   pending--;
   if (entry.unref) unrefPending--;
 }
@@ -112,7 +112,7 @@ function abortWaiters(this: AbortSignal): void {
         const w = list[i];
         if (w.signal !== this) continue;
         list.splice(i, 1);
-        settle(w, entry);
+        settle(entry);
         want(entry);
         w.fail(this.reason);
       }
@@ -131,12 +131,12 @@ function wakeAll(entry: Entry, list: Waiter[]): void {
   if (list.length === 1) {
     // The usual case: one waiter leaves the list without a copy.
     const w = list.pop()!;
-    settle(w, entry);
+    settle(entry);
     want(entry);
     return void (woken[wokenCount++] = w);
   }
   for (const w of list.splice(0)) {
-    settle(w, entry);
+    settle(entry);
     woken[wokenCount++] = w;
   }
   want(entry);
@@ -487,7 +487,7 @@ export function forget(fd: number): void {
   poller!.remove(fd);
   for (const list of [entry.readers, entry.writers]) {
     for (const w of list.splice(0)) {
-      settle(w, entry);
+      settle(entry);
       w.fail(osError(errno.EBADF));
     }
   }
