@@ -114,8 +114,14 @@ interface Held {
 // Sockets collected while open are closed, with Python's ResourceWarning.
 const finalizer = new FinalizationRegistry<Held>((held) => {
   if (held.fd >= 0) {
-    // Described before the close, as Python's warning names the addresses the socket had.
-    const text = describe(held);
+    // Described before the close, as Python's warning names the addresses the socket had;
+    // an address that will not decode is left out, so that the descriptor is closed still.
+    let text: string;
+    try {
+      text = describe(held);
+    } catch {
+      text = describe(held, false);
+    }
     // As close() does: the reactor must not keep watching a number the OS will reuse.
     forget(held.fd);
     native.close(held.fd);
@@ -124,10 +130,10 @@ const finalizer = new FinalizationRegistry<Held>((held) => {
 });
 
 /** Python's repr of a socket: its numbers, then laddr and raddr where the OS gives them. */
-function describe({ fd, family, type, proto }: Held): string {
+function describe({ fd, family, type, proto }: Held, addresses = true): string {
   let s = `<socket.socket${fd < 0 ? " [closed]" : ""} fd=${fd}, family=${family}, ` +
     `type=${type}, proto=${proto}`;
-  if (fd < 0) return s + ">";
+  if (fd < 0 || !addresses) return s + ">";
   for (
     const [name, ask] of [["laddr", native.getsockname], ["raddr", native.getpeername]] as const
   ) {

@@ -157,21 +157,33 @@ Deno.test(
   },
 );
 
-Deno.test("one AbortSignal serves many waits with one listener, and its abort ends every wait on it and no other", async () => {
+Deno.test("one AbortSignal serves many waits with one listener, taken off when no wait uses it, and its abort ends every wait on it and no other", async () => {
   const [a, b] = socket.socketpair();
   const [c, d] = socket.socketpair();
   try {
     for (const s of [a, b, c, d]) s.setblocking(false);
     const ctl = new AbortController();
-    let added = 0;
+    let added = 0, removed = 0;
     const add = ctl.signal.addEventListener.bind(ctl.signal);
+    const remove = ctl.signal.removeEventListener.bind(ctl.signal);
     ctl.signal.addEventListener = (...args: Parameters<typeof add>) => void (added++, add(...args));
+    ctl.signal.removeEventListener = (...args: Parameters<typeof remove>) =>
+      void (removed++, remove(...args));
     for (let i = 0; i < 50; i++) {
       const waiting = socket.sock_recv(a, 10, { signal: ctl.signal });
       b.send("x");
       assert.equal(decoder.decode(await waiting), "x");
     }
     assert.equal(added, 1);
+    // Once no wait uses it, the listener comes off: Deno keeps a signal with listeners alive,
+    // and an AbortSignal.timeout() one keeps the program alive until it fires.
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(removed, 1);
+    // An "abort" event dispatched by hand on a signal that is not aborted ends no wait.
+    const early = socket.sock_recv(a, 10, { signal: ctl.signal });
+    ctl.signal.dispatchEvent(new Event("abort"));
+    b.send("y");
+    assert.equal(decoder.decode(await early), "y");
     // Two waits on the signal, one on another: the abort ends the two.
     const other = new AbortController();
     const onA = socket.sock_recv(a, 10, { signal: ctl.signal });

@@ -685,24 +685,40 @@ Deno.test("SOCK_RAW and AF_PACKET sockets open where the process may, and otherw
   }
 });
 
-Deno.test("A socket garbage-collected while open is closed with a ResourceWarning", async () => {
-  const script = `
+Deno.test("A socket garbage-collected while open is closed with a ResourceWarning, also when its address will not decode", async () => {
+  for (const undecodable of [false, true]) {
+    const script = `
 import * as socket from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+import { codec } from ${JSON.stringify(new URL("../lib/address.ts", import.meta.url).href)};
 let fd = -1, warned = false;
 const warn = console.warn;
 console.warn = (...a: unknown[]) => { warned = true; warn(...a); };
-(() => { fd = socket.socket().fileno(); })();
+(() => {
+  const s = socket.socket();
+  s.bind(["127.0.0.1", 0]);
+  fd = s.fileno();
+})();
+// As a family whose addresses the codec refuses (an unknown Bluetooth protocol, say).
+if (${undecodable}) codec.decode = () => { throw new RangeError("will not decode"); };
 // Check the descriptor right after the warning, before anything can reuse its number.
 for (let i = 0; i < 200 && !warned; i++) { globalThis.gc!(); await new Promise((r) => setTimeout(r, 10)); }
 try { socket.close(fd); console.log("still open"); } catch { console.log("closed"); }
 `;
-  const file = Deno.makeTempFileSync({ suffix: ".ts" });
-  Deno.writeTextFileSync(file, script);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-ffi", "--allow-read", "--v8-flags=--expose-gc", file],
-  }).output();
-  assert.equal(decoder.decode(out.stdout).trim(), "closed");
-  assert.match(decoder.decode(out.stderr), /ResourceWarning: unclosed <socket\.socket fd=\d+/);
+    const file = Deno.makeTempFileSync({ suffix: ".ts" });
+    Deno.writeTextFileSync(file, script);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-ffi", "--allow-read", "--v8-flags=--expose-gc", file],
+    }).output();
+    Deno.removeSync(file);
+    assert.equal(decoder.decode(out.stdout).trim(), "closed");
+    const warning = decoder.decode(out.stderr);
+    assert.match(
+      warning,
+      /ResourceWarning: unclosed <socket\.socket fd=\d+, family=2, type=1, proto=0/,
+    );
+    // The repr at collection time names the bound address, as Python's; one that will not decode is left out.
+    assert.equal(warning.includes("laddr=('127.0.0.1', "), !undecodable, warning);
+  }
 });
 
 Deno.test("create_server() with dualstack_ipv6 accepts IPv4 and IPv6 clients on one socket", () => {

@@ -91,28 +91,55 @@ function getPoller(): Poller {
 }
 
 /** Counts a waiter of `entry` out, once it has left its list. */
-function settle(entry: Entry): void {
+function settle(w: Waiter, entry: Entry): void {
   pending--;
   if (entry.unref) unrefPending--;
+  const signal = w.signal;
+  if (signal === undefined) return;
+  const n = waitsOn.get(signal)! - 1;
+  waitsOn.set(signal, n);
+  if (n > 0) return;
+  idleSignals.push(signal);
+  // Nobody waits, so settled() may not come: it must, to take the listener off.
+  if (pending === 0 && !scheduled) {
+    scheduled = true;
+    setImmediate(settled);
+  }
 }
 
 /**
- * The signals the reactor listens to: once each, with one listener for all,
- * not a listener added and removed per wait. (At a wait per datagram, those
- * cost more than the receive, and what they left behind survived each
- * scavenge: a burst of datagrams lost a third more.)
+ * The waits on each signal the reactor listens to: one listener per signal
+ * for all its waits, not one added and removed per wait. (At a wait per
+ * datagram those cost more than the receive, and what they left behind
+ * survived each scavenge: a burst of datagrams lost a third more.) A signal
+ * nobody waits on any more goes to `idleSignals`, and settled() takes its
+ * listener off unless a wait came back meanwhile, as in a receive loop:
+ * Deno keeps a signal that has listeners alive, and an `AbortSignal.timeout()`
+ * one keeps the program alive too.
  */
-const heard = new WeakSet<AbortSignal>();
+const waitsOn = new WeakMap<AbortSignal, number>();
+const idleSignals: AbortSignal[] = [];
+
+/** Takes the listener off the signals that nobody waits on any more. */
+function unlisten(): void {
+  for (const signal of idleSignals) {
+    if (waitsOn.get(signal) !== 0) continue; // waited on again, or already off
+    waitsOn.delete(signal);
+    signal.removeEventListener("abort", abortWaiters);
+  }
+  idleSignals.length = 0;
+}
 
 /** Fails the waiters of an aborted signal; an abort is rare, so it looks through them all. */
 function abortWaiters(this: AbortSignal): void {
+  if (!this.aborted) return; // an "abort" event dispatched by hand
   for (const entry of entries.values()) {
     for (const list of [entry.readers, entry.writers]) {
       for (let i = list.length - 1; i >= 0; i--) {
         const w = list[i];
         if (w.signal !== this) continue;
         list.splice(i, 1);
-        settle(entry);
+        settle(w, entry);
         want(entry);
         w.fail(this.reason);
       }
@@ -131,12 +158,12 @@ function wakeAll(entry: Entry, list: Waiter[]): void {
   if (list.length === 1) {
     // The usual case: one waiter leaves the list without a copy.
     const w = list.pop()!;
-    settle(entry);
+    settle(w, entry);
     want(entry);
     return void (woken[wokenCount++] = w);
   }
   for (const w of list.splice(0)) {
-    settle(entry);
+    settle(w, entry);
     woken[wokenCount++] = w;
   }
   want(entry);
@@ -253,7 +280,9 @@ function loop(): void {
 function settled(): void {
   scheduled = false;
   turnStart = performance.now(); // a task of its own: a new turn
-  if (waiting || pending === 0) return;
+  if (idleSignals.length > 0) unlisten();
+  // (Also scheduled to take listeners off while only unref()'d sockets wait: the timer looks then.)
+  if (waiting || pending === 0 || lookout !== null) return;
   const p = poller!;
   if (gate === null) {
     const patient = misses < MISSES || ++sinceRetry % RETRY === 0;
@@ -424,9 +453,10 @@ export function watch(
   signal?.throwIfAborted();
   const list = writing ? entry.writers : entry.readers;
   waiter.signal = signal;
-  if (signal && !heard.has(signal)) {
-    heard.add(signal);
-    signal.addEventListener("abort", abortWaiters, { once: true });
+  if (signal) {
+    const n = waitsOn.get(signal);
+    if (n === undefined) signal.addEventListener("abort", abortWaiters);
+    waitsOn.set(signal, (n ?? 0) + 1);
   }
   list.push(waiter);
   pending++;
@@ -487,7 +517,7 @@ export function forget(fd: number): void {
   poller!.remove(fd);
   for (const list of [entry.readers, entry.writers]) {
     for (const w of list.splice(0)) {
-      settle(entry);
+      settle(w, entry);
       w.fail(osError(errno.EBADF));
     }
   }
