@@ -1459,7 +1459,8 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
    *   `iv` (bytes), `assoclen` (AEAD's associated data length), `flags`
    * @returns the number of bytes sent
    * @throws {OSError} "algset is only supported for AF_ALG" on another family
-   * @throws {TypeError} when `op` is missing or negative, or `assoclen` negative
+   * @throws {TypeError} when `op` is missing or negative, `assoclen` is negative or not an
+   *   int, or `iv` is not bytes (null included, as Python's None)
    * @example
    * ```ts ignore
    * import { AF_ALG, ALG_OP_ENCRYPT, ALG_SET_KEY, SOCK_SEQPACKET, SOL_ALG, socket } from "@pysocket/pysocket";
@@ -1473,10 +1474,11 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
    */
   sendmsg_afalg(
     msg: Iterable<Data> = [],
-    options: { op: number; iv?: Data | null; assoclen?: number | null; flags?: number },
+    options: { op: number; iv?: Data; assoclen?: number; flags?: number },
   ): number {
     if (this.#family !== constants.AF_ALG) throw new OSError("algset is only supported for AF_ALG");
-    const { op, iv = null, assoclen = null, flags = 0 } = options ?? {};
+    // An option left out is undefined; null is Python's None, which iv and assoclen refuse.
+    const { op, iv, assoclen, flags = 0 } = options ?? {};
     const opInt = op === undefined ? -1 : toCIntOf(op, "op");
     if (opInt < 0) throw new TypeError("Invalid or missing argument 'op'");
     const word = (v: number) => {
@@ -1489,7 +1491,7 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
       constants.ALG_SET_OP,
       word(opInt),
     ]];
-    if (iv !== null && iv !== undefined) {
+    if (iv !== undefined) {
       if (typeof iv === "string") throw new TypeError("a bytes-like object is required, not 'str'");
       const bytes = toBytes(iv);
       const ivStruct = new Uint8Array(4 + bytes.byteLength); // struct af_alg_iv
@@ -1497,7 +1499,7 @@ export class Socket<A extends Address = Address, Datagram extends boolean = bool
       ivStruct.set(bytes, 4);
       anc.push([constants.SOL_ALG, constants.ALG_SET_IV, ivStruct]);
     }
-    if (assoclen !== null && assoclen !== undefined) {
+    if (assoclen !== undefined) {
       const n = toCIntOf(assoclen, "assoclen");
       if (n < 0) throw new TypeError("assoclen must be positive");
       anc.push([constants.SOL_ALG, constants.ALG_SET_AEAD_ASSOCLEN, word(n)]);

@@ -18,6 +18,9 @@ import unittest
 
 HERE = pathlib.Path(__file__).parent
 
+# The port of the family classes, which pass in the kernel lane (.ci/kernel).
+LANE = "../families/cpython_test.ts, in the kernel lane"
+
 # Class -> (file, pass, DEFECT, skipped with a reason in the port). Skipped
 # counts tests the port ignores with a reason beside them, CPython's own
 # platform skips included.
@@ -87,6 +90,15 @@ PORTED = {
     "UDPLITETimeoutTest": ("more_plain_test.ts", 2, 0, 0),
     "InterruptedRecvTimeoutTest": ("interrupted_test.ts", 0, 0, 6),
     "InterruptedSendTimeoutTest": ("interrupted_test.ts", 0, 0, 3),
+    # Linux's other families: skipped here as CPython skips them, run in the kernel lane.
+    "BasicCANTest": (LANE, 8, 0, 0),
+    "ISOTPTest": (LANE, 5, 0, 0),
+    "J1939Test": (LANE, 3, 0, 0),
+    "BasicRDSTest": (LANE, 3, 0, 0),
+    "BasicQIPCRTRTest": (LANE, 6, 0, 0),
+    "BasicBluetoothTest": (LANE, 5, 0, 0),
+    "TIPCTest": (LANE, 1, 0, 0),
+    "LinuxKernelCryptoAPI": (LANE, 7, 0, 0),
 }
 # Base classes the harness (_threaded.ts) ports as fixtures.
 FIXTURES = {
