@@ -20,6 +20,7 @@ HERE = pathlib.Path(__file__).parent
 
 # The port of the family classes, which pass in the kernel lane (.ci/kernel).
 LANE = "../families/cpython_test.ts, in the kernel lane"
+LANE_THREADED = "../families/cpython_threaded_test.ts, in the kernel lane"
 
 # Class -> (file, pass, DEFECT, skipped with a reason in the port). Skipped
 # counts tests the port ignores with a reason beside them, CPython's own
@@ -99,6 +100,9 @@ PORTED = {
     "BasicBluetoothTest": (LANE, 5, 0, 0),
     "TIPCTest": (LANE, 1, 0, 0),
     "LinuxKernelCryptoAPI": (LANE, 7, 0, 0),
+    "CANTest": (LANE_THREADED, 4, 0, 0),
+    "RDSTest": (LANE_THREADED, 5, 0, 0),
+    "TIPCThreadableTest": (LANE_THREADED, 1, 0, 0),
 }
 # Base classes the harness (_threaded.ts) ports as fixtures.
 FIXTURES = {

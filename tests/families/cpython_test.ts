@@ -15,6 +15,7 @@
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { assertBytes, b, bind_port, concat, MSG, test } from "../cpython/_support.ts";
+import { hasattr, have, isTipcAvailable } from "./_cpython.ts";
 
 const linux = Deno.build.os === "linux";
 
@@ -22,27 +23,9 @@ const linux = Deno.build.os === "linux";
 type Any = any;
 const S = socket as Any;
 
-/** Python's hasattr(socket, name): pysocket leaves a name some OS lacks undefined. */
-function hasattr(name: string): boolean {
-  return S[name] !== undefined;
-}
-
 /** A bare `socket.NAME` statement: Python raises AttributeError when the name is missing. */
 function names(...list: string[]): void {
   for (const name of list) assert.ok(hasattr(name), `module 'socket' has no attribute '${name}'`);
-}
-
-/** CPython's _have_socket_*(): a socket of the kind can be created (AttributeError, OSError: no). */
-function have(family: string, type: string, proto: string | number): boolean {
-  const p = typeof proto === "number" ? proto : S[proto];
-  if (S[family] === undefined || S[type] === undefined || p === undefined) return false;
-  try {
-    socket.socket(S[family], S[type], p).close();
-  } catch (e) {
-    if (e instanceof socket.OSError) return false;
-    throw e;
-  }
-  return true;
 }
 
 const HAVE_SOCKET_CAN = have("PF_CAN", "SOCK_RAW", "CAN_RAW");
@@ -52,23 +35,6 @@ const HAVE_SOCKET_ALG = have("AF_ALG", "SOCK_SEQPACKET", 0);
 // RFCOMM is supported by all platforms with bluetooth support. Windows
 // does not support omitting the protocol.
 const HAVE_SOCKET_BLUETOOTH = have("AF_BLUETOOTH", "SOCK_STREAM", "BTPROTO_RFCOMM");
-
-/**
- * test_socket.isTipcAvailable(): the TIPC module is not loaded automatically
- * on Ubuntu and probably other Linux distros.
- */
-function isTipcAvailable(): boolean {
-  if (!hasattr("AF_TIPC")) return false;
-  let text: string;
-  try {
-    text = Deno.readTextFileSync("/proc/modules");
-  } catch {
-    // It's ok if the file does not exist, is a directory or if we
-    // have not the permission to read it.
-    return false;
-  }
-  return text.split("\n").some((line) => line.startsWith("tipc "));
-}
 
 /** support.requires_linux_version(major, minor): skipped on Linux older than that. */
 function requires_linux_version(major: number, minor: number): boolean {
