@@ -308,12 +308,23 @@ for (let round = 1; round <= ROUNDS; round++) {
   }
 }
 // Datagram bursts: python3 sends bursts of datagrams as fast as it can to an
-// `await sock_recvfrom(s, 65536)` loop in asyncio and in pysocket, a fresh
-// process each round; each prints how many of every burst it received.
+// `await sock_recvfrom(s, 65536)` loop in asyncio and in pysocket, and to
+// Deno's and Node's own datagram receivers, a fresh process each round; each
+// prints how many of every burst it received.
 const BURSTS = QUICK ? 3 : 6, BURST = QUICK ? 20_000 : 50_000;
 const BURST_CMDS = {
   asyncio: ["python3", `${ROOT}bench/udp_burst.py`, "recv"],
   pysocket: [DENO, "run", "--allow-ffi", "--allow-run", `${ROOT}bench/udp_burst_pysocket.ts`],
+  Deno: [
+    DENO,
+    "run",
+    "--allow-net",
+    "--allow-run",
+    "--allow-read",
+    "--unstable-net",
+    `${ROOT}bench/udp_burst_deno.ts`,
+  ],
+  Node: ["node", `${ROOT}bench/udp_burst_node.mjs`],
 };
 for (let round = 1; round <= ROUNDS; round++) {
   for (const [impl, cmd] of Object.entries(BURST_CMDS)) {
@@ -482,9 +493,11 @@ const burstRows = [
   ...Object.keys(BURST_CMDS).map((impl) =>
     `| ${impl} | ${burstCols.map((k) => cell(samples.get(`burst|${impl}|${k}`))).join(" | ")} |`
   ),
-  `| pysocket ÷ asyncio | ${
-    burstCols.map((k) => ratioCell(`burst|pysocket|${k}`, `burst|asyncio|${k}`)).join(" | ")
-  } |`,
+  ...["asyncio", "Deno", "Node"].map((them) =>
+    `| pysocket ÷ ${them} | ${
+      burstCols.map((k) => ratioCell(`burst|pysocket|${k}`, `burst|${them}|${k}`)).join(" | ")
+    } |`
+  ),
 ];
 
 // pysocket's distance from C, in two factors: being a Deno process that calls
@@ -632,10 +645,13 @@ const md = [
   "",
   `Bursts of ${BURST.toLocaleString("en-US")} datagrams of 64 B, each sent by python3 as fast as ` +
   "it can, into an `await sock_recvfrom(s, 65536)` loop: asyncio's (udp_burst.py) and " +
-  "pysocket's (udp_burst_pysocket.ts), a fresh process each round. The figures are the datagrams " +
-  "received: the default receive buffer holds about 300, so a receiver that stops for half a " +
-  "millisecond loses some. In pysocket's first bursts V8's compiler threads take the receiver's " +
-  "core (bench/NOTES.md).",
+  "pysocket's (udp_burst_pysocket.ts), a fresh process each round; beside them the receivers " +
+  "that Deno and Node have of their own, as their documentation writes them: " +
+  "`await conn.receive()` on Deno.listenDatagram (udp_burst_deno.ts), and node:dgram's " +
+  '"message" listener (udp_burst_node.mjs). The figures are the datagrams received: the ' +
+  "default receive buffer holds about 300, so a receiver that stops for half a millisecond " +
+  "loses some. In pysocket's first bursts V8's optimizing compilers take the receiver's core " +
+  "(bench/NOTES.md).",
   "",
   ...burstRows,
   "",
