@@ -328,6 +328,57 @@ Deno.test("sock_recv_into and sock_sendall reject bad buffers with Python's erro
   }
 });
 
+Deno.test("sock_sendall() of no data still sends once, as asyncio's: a socket that cannot send fails, a connected datagram socket sends an empty datagram", async () => {
+  const before = openFds();
+  const tcp = socket.socket();
+  tcp.setblocking(false);
+  const closed = socket.socket();
+  closed.setblocking(false);
+  closed.close();
+  const rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  rx.bind(["127.0.0.1", 0]);
+  rx.setblocking(false);
+  const tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  tx.setblocking(false);
+  try {
+    await assert.rejects(socket.sock_sendall(tcp, new Uint8Array(0)), { errno: E.EPIPE });
+    await assert.rejects(socket.sock_sendall(closed, ""), { errno: E.EBADF });
+    await assert.rejects(socket.sock_sendall(tx, new Uint8Array(0)), { errno: E.EDESTADDRREQ });
+    tx.connect(rx.getsockname());
+    assert.equal(await socket.sock_sendall(tx, new Uint8Array(0)), undefined);
+    const [data, from] = await socket.sock_recvfrom(rx, 100);
+    assert.equal(data.length, 0);
+    assert.deepEqual(from, tx.getsockname());
+  } finally {
+    for (const s of [tcp, rx, tx]) s.close();
+  }
+  assert.equal(openFds(), before);
+});
+
+Deno.test("sock_recv_into() of an empty buffer resolves 0 at once, as asyncio's, even on a socket that could not receive", async () => {
+  const before = openFds();
+  const tcp = socket.socket();
+  tcp.setblocking(false);
+  const udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  udp.bind(["127.0.0.1", 0]);
+  udp.setblocking(false);
+  const closed = socket.socket();
+  closed.setblocking(false);
+  closed.close();
+  try {
+    assert.equal(await socket.sock_recv_into(tcp, new Uint8Array(0)), 0); // not connected
+    assert.equal(await socket.sock_recv_into(closed, new Uint8Array(0)), 0);
+    // A datagram that waits is left for the next receive, not taken by the empty one.
+    udp.sendto("hi", udp.getsockname());
+    assert.equal(await socket.sock_recv_into(udp, new Uint8Array(16).subarray(16)), 0);
+    assert.equal(decoder.decode(await socket.sock_recv(udp, 100)), "hi");
+  } finally {
+    tcp.close();
+    udp.close();
+  }
+  assert.equal(openFds(), before);
+});
+
 Deno.test(
   "operations after a long synchronous stretch wait their turn, then run in order",
   async () => {

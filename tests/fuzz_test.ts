@@ -106,10 +106,6 @@ const anyValue = (c: Case, pred: (v: V) => boolean): boolean => {
   };
   return all(c).some((k) => k.args.some(walk) || (k.kw ?? []).some(([, v]) => walk(v)));
 };
-/** A value of no bytes. */
-const empty = (v: V): boolean =>
-  ((v[0] === "bytes" || v[0] === "bytearray") && /^$|^0\*0$/.test(v[1])) ||
-  (v[0] === "i32" && v[1].length === 0) || (v[0] === "js" && v[2] !== undefined && empty(v[2]));
 const pyFailed = (x: Ctx) => x.py[1] !== "OK" && x.py[1] !== "PENDING";
 const jsFailed = (x: Ctx) => x.js[1] !== "OK" && x.js[1] !== "PENDING";
 
@@ -299,13 +295,6 @@ const RULES: Rule[] = [
       x.c.call.args.length > (x.c.call.name === "send_fds" ? 3 : 3) && jsFailed(x),
   },
   {
-    name: "sock_sendall of nothing sends nothing (lib/async.ts)",
-    reason: "asyncio's sock_sendall() calls send() once even for no data, so a closed or " +
-      "unconnected socket fails; pysocket's sends nothing and succeeds. A defect of " +
-      "lib/async.ts, reported for a fix there: the rule goes with it",
-    match: (x) => x.c.call.name === "sock_sendall" && x.js[1] === "OK" && anyValue(x.c, empty),
-  },
-  {
     name: "AggregateError does not count",
     reason: "create_connection(all_errors) throws AggregateError('create_connection failed'); " +
       "Python's ExceptionGroup adds the count to its message",
@@ -341,16 +330,6 @@ const RULES: Rule[] = [
         fd(jsMsg(x)),
       );
     },
-  },
-  {
-    name: "sock_recv_into of nothing calls recv (lib/async.ts)",
-    reason: "asyncio's sock_recv_into() with an empty buffer returns 0 at once, as the socket's " +
-      "recv_into() does; pysocket's calls recv(), which fails on an unconnected socket and " +
-      "waits on a datagram one. A defect of lib/async.ts, reported for a fix there: the rule " +
-      "goes with it",
-    match: (x) =>
-      x.c.call.name === "sock_recv_into" && x.py[1] === "OK" && x.js[1] !== "OK" &&
-      anyValue(x.c, empty),
   },
   {
     name: "select() has no FD_SETSIZE",

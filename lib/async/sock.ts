@@ -291,6 +291,8 @@ export function sock_recv_into(
     checkNonblocking(sock);
     signal?.throwIfAborted();
     view = intoView(buffer, 0, "recv_into", "");
+    // As asyncio's, through recv_into(): nothing asked, nothing done.
+    if (view.byteLength === 0) return Promise.resolve(0);
     r = yieldIfDue() === null ? firstTry(native.recv(sock.fileno(), view, 0)) : LATER;
   } catch (e) {
     return Promise.reject(e);
@@ -456,17 +458,20 @@ export function sock_sendall(
   try {
     checkNonblocking(sock);
     buf = toBytes(data);
-    // Sent at once, as it usually is, it settles without an async frame.
-    while (off < buf.byteLength) {
+    // Sent at once, as it usually is, it settles without an async frame. At
+    // least one send, as asyncio's: sending nothing on a closed or
+    // unconnected socket fails as sending something does.
+    do {
       signal?.throwIfAborted();
       r = yieldIfDue() === null ? firstTry(native.send(sock.fileno(), rest(buf, off), 0)) : LATER;
       if (r === BLOCKED || r === LATER) break;
       off += r;
-    }
+    } while (off < buf.byteLength);
   } catch (e) {
     return Promise.reject(e);
   }
-  if (off >= buf.byteLength) return SENT;
+  // (Nothing to send that would block is sent, as asyncio's; one not yet tried is tried later.)
+  if (off >= buf.byteLength && r !== LATER) return SENT;
   return sendallLater(sock, buf, off, signal, r as Wait);
 }
 
