@@ -259,7 +259,8 @@ export function sock_recv(
 }
 
 /**
- * Receives into `buffer`: Python's `loop.sock_recv_into`.
+ * Receives into `buffer`: Python's `loop.sock_recv_into`. An empty buffer
+ * resolves 0 at once, without a call, as in Python.
  *
  * @param sock a non-blocking socket
  * @param buffer where the bytes go
@@ -429,7 +430,9 @@ function rest(buf: Uint8Array, off: number): Uint8Array {
 }
 
 /**
- * Sends all of `data`: Python's `loop.sock_sendall`.
+ * Sends all of `data`: Python's `loop.sock_sendall`. It sends at least once,
+ * as Python's does: with no data, a socket that cannot send still fails, and
+ * a connected datagram socket sends an empty datagram.
  *
  * @param sock a non-blocking socket
  * @param data bytes, or a string sent as UTF-8
