@@ -329,7 +329,7 @@ Deno.test("sock_recv_into and sock_sendall reject bad buffers with Python's erro
 });
 
 Deno.test("sock_sendall() of no data still sends once, as asyncio's: a socket that cannot send fails, a connected datagram socket sends an empty datagram", async () => {
-  const before = openFds();
+  const before = windows ? 0 : openFds();
   const tcp = socket.socket();
   tcp.setblocking(false);
   const closed = socket.socket();
@@ -340,10 +340,24 @@ Deno.test("sock_sendall() of no data still sends once, as asyncio's: a socket th
   rx.setblocking(false);
   const tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   tx.setblocking(false);
+  /** The errno that send() of nothing raises on `s`, as Python's does (each OS has its own). */
+  const sendFails = (s: socket.Socket): number => {
+    try {
+      s.send(new Uint8Array(0));
+    } catch (e) {
+      return (e as socket.OSError).errno!;
+    }
+    throw new Error("send() of nothing succeeded");
+  };
   try {
-    await assert.rejects(socket.sock_sendall(tcp, new Uint8Array(0)), { errno: E.EPIPE });
-    await assert.rejects(socket.sock_sendall(closed, ""), { errno: E.EBADF });
-    await assert.rejects(socket.sock_sendall(tx, new Uint8Array(0)), { errno: E.EDESTADDRREQ });
+    const unconnected = sendFails(tcp), noAddress = sendFails(tx), gone = sendFails(closed);
+    if (Deno.build.os === "linux") {
+      // python3 here says so
+      assert.deepEqual([unconnected, noAddress, gone], [E.EPIPE, E.EDESTADDRREQ, E.EBADF]);
+    }
+    await assert.rejects(socket.sock_sendall(tcp, new Uint8Array(0)), { errno: unconnected });
+    await assert.rejects(socket.sock_sendall(closed, ""), { errno: gone });
+    await assert.rejects(socket.sock_sendall(tx, new Uint8Array(0)), { errno: noAddress });
     tx.connect(rx.getsockname());
     assert.equal(await socket.sock_sendall(tx, new Uint8Array(0)), undefined);
     const [data, from] = await socket.sock_recvfrom(rx, 100);
@@ -352,11 +366,11 @@ Deno.test("sock_sendall() of no data still sends once, as asyncio's: a socket th
   } finally {
     for (const s of [tcp, rx, tx]) s.close();
   }
-  assert.equal(openFds(), before);
+  if (!windows) assert.equal(openFds(), before);
 });
 
 Deno.test("sock_recv_into() of an empty buffer resolves 0 at once, as asyncio's, even on a socket that could not receive", async () => {
-  const before = openFds();
+  const before = windows ? 0 : openFds();
   const tcp = socket.socket();
   tcp.setblocking(false);
   const udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
@@ -376,7 +390,7 @@ Deno.test("sock_recv_into() of an empty buffer resolves 0 at once, as asyncio's,
     tcp.close();
     udp.close();
   }
-  assert.equal(openFds(), before);
+  if (!windows) assert.equal(openFds(), before);
 });
 
 Deno.test(
