@@ -28,6 +28,15 @@ function names(...list: string[]): void {
   for (const name of list) assert.ok(hasattr(name), `module 'socket' has no attribute '${name}'`);
 }
 
+/** testTooLongInterfaceName's check, shared by the CAN and ISO-TP classes: bind refuses the name. */
+function throwsNameTooLong(bind: () => void): void {
+  assert.throws(bind, (e: Error) => {
+    assert.ok(e instanceof socket.OSError, Deno.inspect(e));
+    assert.match(e.message, /interface name too long/);
+    return true;
+  });
+}
+
 const HAVE_SOCKET_CAN = have("PF_CAN", "SOCK_RAW", "CAN_RAW");
 const HAVE_SOCKET_CAN_J1939 = have("PF_CAN", "SOCK_DGRAM", "CAN_J1939");
 const HAVE_SOCKET_RDS = have("PF_RDS", "SOCK_SEQPACKET", 0);
@@ -125,11 +134,7 @@ function bindsOrSkips(proto: number, addr: Any): void {
   can("testTooLongInterfaceName", () => {
     // most systems limit IFNAMSIZ to 16, take 1024 to be sure
     using s = socket.socket(S.PF_CAN, socket.SOCK_RAW, S.CAN_RAW);
-    assert.throws(() => s.bind(["x".repeat(1024)]), (e: Error) => {
-      assert.ok(e instanceof socket.OSError, Deno.inspect(e));
-      assert.match(e.message, /interface name too long/);
-      return true;
-    });
+    throwsNameTooLong(() => s.bind(["x".repeat(1024)]));
   });
 
   // CPython: skipUnless(hasattr(socket, "CAN_RAW_LOOPBACK"), ...)
@@ -182,11 +187,7 @@ function bindsOrSkips(proto: number, addr: Any): void {
   isotp("testTooLongInterfaceName", () => {
     // most systems limit IFNAMSIZ to 16, take 1024 to be sure
     using s = socket.socket(S.PF_CAN, socket.SOCK_DGRAM, S.CAN_ISOTP);
-    assert.throws(() => s.bind(["x".repeat(1024), 1, 2]), (e: Error) => {
-      assert.ok(e instanceof socket.OSError, Deno.inspect(e));
-      assert.match(e.message, /interface name too long/);
-      return true;
-    });
+    throwsNameTooLong(() => s.bind(["x".repeat(1024), 1, 2]));
   });
 
   isotp("testBind", () => bindsOrSkips(S.CAN_ISOTP, [iface, 0x123, 0x456]));
